@@ -1,0 +1,413 @@
+"""The maturity model as data, and the assessments people fill in against it.
+
+A questionnaire has numbered versions. A draft version can be edited freely; once published
+its structure (dimensions, questions, options, scores and level bands) is frozen, so that a
+completed assessment always points at exactly the wording and scores its people answered.
+Level descriptions, guidance and references are living advice and stay editable.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FrozenVersionError(ValidationError):
+    """Raised when something tries to change the structure of a published version."""
+
+
+class Questionnaire(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self):
+        return self.title
+
+
+class QuestionnaireVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        verbose_name=_("questionnaire"),
+    )
+    number = models.PositiveIntegerField(_("number"), validators=[MinValueValidator(1)])
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("based on"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["questionnaire"],
+                condition=Q(status="published"),
+                name="one_published_version_per_questionnaire",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self):
+        return _("%(title)s, version %(number)s (%(status)s)") % {
+            "title": self.questionnaire.title,
+            "number": self.number,
+            "status": self.get_status_display(),
+        }
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen:
+            raise FrozenVersionError(_("A published or retired version cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+
+class FrozenStructureMixin:
+    """Refuses to change the listed fields once the owning version has been published."""
+
+    frozen_fields: tuple[str, ...] = ()
+
+    def owning_version(self) -> QuestionnaireVersion:
+        raise NotImplementedError
+
+    def _stored(self):
+        return type(self)._default_manager.filter(pk=self.pk).values(*self.frozen_fields).first()
+
+    def save(self, *args, **kwargs):
+        if self.owning_version().is_frozen:
+            stored = self._stored() if self.pk else None
+            if stored is None:
+                raise FrozenVersionError(
+                    _("Nothing can be added to a published version: make a new draft.")
+                )
+            changed = [name for name in self.frozen_fields if stored[name] != _value(self, name)]
+            if changed:
+                raise FrozenVersionError(
+                    _("These fields of a published version cannot change: %(fields)s.")
+                    % {"fields": ", ".join(changed)}
+                )
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.owning_version().is_frozen:
+            raise FrozenVersionError(
+                _("Nothing can be removed from a published version: make a new draft.")
+            )
+        return super().delete(*args, **kwargs)
+
+
+def _value(instance, name):
+    field = instance._meta.get_field(name)
+    return getattr(instance, field.attname)
+
+
+class Dimension(FrozenStructureMixin, models.Model):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="dimensions",
+        verbose_name=_("version"),
+    )
+    key = models.SlugField(_("key"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+
+    frozen_fields = ("version", "key", "order", "name", "description")
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="dimension_order_unique"),
+            models.UniqueConstraint(fields=["version", "key"], name="dimension_key_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def owning_version(self):
+        return self.version
+
+
+class Question(FrozenStructureMixin, models.Model):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("version"),
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, related_name="questions", verbose_name=_("dimension")
+    )
+    key = models.SlugField(_("key"))
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("question"))
+    help_text = models.TextField(_("help text"), blank=True)
+
+    frozen_fields = ("version", "dimension", "key", "order", "text", "help_text")
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="question_order_unique"),
+            models.UniqueConstraint(fields=["version", "key"], name="question_key_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.text}"
+
+    def owning_version(self):
+        return self.version
+
+    def clean(self):
+        if self.dimension_id and self.version_id and self.dimension.version_id != self.version_id:
+            raise ValidationError(
+                {"dimension": _("Choose a dimension of the same questionnaire version.")}
+            )
+
+
+class AnswerOption(FrozenStructureMixin, models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("answer"))
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    frozen_fields = ("question", "order", "text", "score")
+
+    class Meta:
+        ordering = ["question", "order"]
+        verbose_name = _("answer option")
+        verbose_name_plural = _("answer options")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "order"], name="option_order_unique"),
+            models.UniqueConstraint(fields=["question", "score"], name="option_score_unique"),
+            models.CheckConstraint(condition=Q(score__gte=0), name="option_score_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def owning_version(self):
+        return self.question.version
+
+
+class Level(FrozenStructureMixin, models.Model):
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.CASCADE,
+        related_name="levels",
+        verbose_name=_("version"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    min_score = models.PositiveSmallIntegerField(_("lowest score"))
+    max_score = models.PositiveSmallIntegerField(_("highest score"))
+    description = models.TextField(_("what it means"), blank=True)
+    guidance = models.TextField(_("how to advance"), blank=True)
+
+    # Names, descriptions and guidance are living advice; the bands decide results.
+    frozen_fields = ("version", "number", "min_score", "max_score")
+
+    class Meta:
+        ordering = ["version", "number"]
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="level_number_unique"),
+            models.UniqueConstraint(fields=["version", "min_score"], name="level_min_unique"),
+            models.CheckConstraint(
+                condition=Q(min_score__lte=F("max_score")), name="level_band_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Level %(number)s %(name)s") % {"number": self.number, "name": self.name}
+
+    def owning_version(self):
+        return self.version
+
+    def clean(self):
+        if self.min_score is not None and self.max_score is not None:
+            if self.min_score > self.max_score:
+                raise ValidationError(
+                    {"max_score": _("The highest score must not be below the lowest score.")}
+                )
+            if self.version_id:
+                overlapping = (
+                    Level.objects.filter(version_id=self.version_id)
+                    .exclude(pk=self.pk)
+                    .filter(min_score__lte=self.max_score, max_score__gte=self.min_score)
+                    .first()
+                )
+                if overlapping:
+                    raise ValidationError(
+                        {
+                            "min_score": _("This band overlaps %(level)s (%(low)s-%(high)s).")
+                            % {
+                                "level": overlapping,
+                                "low": overlapping.min_score,
+                                "high": overlapping.max_score,
+                            }
+                        }
+                    )
+
+
+class Reference(models.Model):
+    """A suggested reading for advancing from a level: living advice, editable any time."""
+
+    level = models.ForeignKey(
+        Level, on_delete=models.CASCADE, related_name="references", verbose_name=_("level")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), max_length=500)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["level", "order"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "order"], name="reference_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Assessment(models.Model):
+    """One team's or person's answers to one questionnaire version, and its stored result."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    token = models.CharField(_("private link token"), max_length=64, unique=True, default=new_token)
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("questionnaire version"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    total_score = models.PositiveSmallIntegerField(_("total score"), null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField(_("highest possible score"), null=True, blank=True)
+    level = models.ForeignKey(
+        Level,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("level"),
+    )
+    dimension_scores = models.JSONField(_("scores per dimension"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="in_progress")
+                | Q(
+                    completed_at__isnull=False,
+                    total_score__isnull=False,
+                    max_score__isnull=False,
+                    level__isnull=False,
+                ),
+                name="completed_assessment_has_result",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Assessment started %(date)s") % {"date": self.created_at.date()}
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+    def get_absolute_url(self):
+        return reverse("assessments:resume", args=[self.token])
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
+    )
+    option = models.ForeignKey(
+        AnswerOption, on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
+    )
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "question__order"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.option)

@@ -1,0 +1,80 @@
+"""Taking an assessment: start it, save answers page by page, and complete it once."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Answer, AnswerOption, Assessment, Level, QuestionnaireVersion
+from assessments.services import scoring, selectors
+
+
+class AssessmentError(Exception):
+    """The request cannot be carried out; the message is meant for the person."""
+
+
+class AssessmentCompleted(AssessmentError):
+    pass
+
+
+def start(version: QuestionnaireVersion, owner=None) -> Assessment:
+    """A new assessment on a published version, owned by `owner` when signed in."""
+    if version.status != QuestionnaireVersion.Status.PUBLISHED:
+        raise AssessmentError(_("This questionnaire version is not open for new assessments."))
+    return Assessment.objects.create(
+        version=version, owner=owner if owner and owner.is_authenticated else None
+    )
+
+
+def save_answer(assessment: Assessment, question_id: int, option_id: int) -> Answer:
+    """Record (or change) the answer to one question of an assessment in progress."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.is_completed:
+            raise AssessmentCompleted(
+                _("This assessment is completed; its answers can no longer change.")
+            )
+        option = (
+            AnswerOption.objects.select_related("question")
+            .filter(
+                pk=option_id,
+                question_id=question_id,
+                question__version_id=locked.version_id,
+            )
+            .first()
+        )
+        if option is None:
+            raise AssessmentError(_("That answer is not an option of this question."))
+        answer, _created = Answer.objects.update_or_create(
+            assessment=locked, question_id=question_id, defaults={"option": option}
+        )
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        return answer
+
+
+def complete(assessment: Assessment) -> Assessment:
+    """Score the answers and store the result; completing twice keeps the first result."""
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.is_completed:
+            return locked
+        version_spec = selectors.version_spec(locked.version)
+        try:
+            result = scoring.score(version_spec, selectors.choices_of(locked))
+        except scoring.ScoringError as error:
+            raise AssessmentError(str(error)) from None
+        locked.status = Assessment.Status.COMPLETED
+        locked.completed_at = timezone.now()
+        locked.total_score = result.total
+        locked.max_score = result.maximum
+        locked.level = Level.objects.get(pk=result.level.id)
+        locked.dimension_scores = {
+            dimension.key: {"score": dimension.score, "maximum": dimension.maximum}
+            for dimension in result.dimensions
+        }
+        locked.save()
+        return locked
+
+
+def result_of(assessment: Assessment, version_spec: scoring.VersionSpec) -> scoring.Result:
+    """The full result of a completed assessment, from its stored answers."""
+    return scoring.score(version_spec, selectors.choices_of(assessment))

@@ -1,0 +1,132 @@
+"""Geometry for the server-rendered SVG pictures on the results page. Pure: numbers in, numbers out.
+
+Templates draw what these functions compute; every picture also has a table or text beside it.
+"""
+
+from dataclasses import dataclass
+
+from assessments.services.scoring import Result, VersionSpec
+
+SCALE_WIDTH = 640
+BAR_WIDTH = 360
+MAP_SIZE = 240
+
+
+@dataclass(frozen=True)
+class Band:
+    number: int
+    name: str
+    low: int
+    high: int
+    x: float
+    width: float
+    label_x: float
+    current: bool
+
+
+@dataclass(frozen=True)
+class LevelScale:
+    width: int
+    bands: tuple[Band, ...]
+    marker_x: float
+    total: int
+    maximum: int
+
+
+def level_scale(result: Result, version: VersionSpec) -> LevelScale:
+    """The 0..maximum line split into level bands, with a marker at the total."""
+    units = max(version.max_score - version.min_score + 1, 1)
+    unit = SCALE_WIDTH / units
+
+    def x_of(score):
+        return round((score - version.min_score) * unit, 1)
+
+    bands = tuple(
+        Band(
+            number=level.number,
+            name=level.name,
+            low=level.min_score,
+            high=level.max_score,
+            x=x_of(level.min_score),
+            width=round((level.max_score - level.min_score + 1) * unit, 1),
+            label_x=round(x_of(level.min_score) + (level.max_score - level.min_score + 1) * unit / 2, 1),
+            current=level.id == result.level.id,
+        )
+        for level in sorted(version.levels, key=lambda level: level.min_score)
+    )
+    return LevelScale(
+        width=SCALE_WIDTH,
+        bands=bands,
+        marker_x=round(x_of(result.total) + unit / 2, 1),
+        total=result.total,
+        maximum=result.maximum,
+    )
+
+
+@dataclass(frozen=True)
+class DimensionMap:
+    size: int
+    x_name: str
+    y_name: str
+    x_score: int
+    x_maximum: int
+    y_score: int
+    y_maximum: int
+    point_x: float
+    point_y: float
+
+
+def dimension_map(result: Result) -> DimensionMap | None:
+    """The first dimension across, the second up, with the assessment as a point.
+
+    Only drawn for questionnaires with exactly two dimensions, as the GenAIOps model has.
+    """
+    if len(result.dimensions) != 2:
+        return None
+    across, up = result.dimensions
+
+    def share(dimension):
+        return dimension.score / dimension.maximum if dimension.maximum else 0
+
+    return DimensionMap(
+        size=MAP_SIZE,
+        x_name=across.name,
+        y_name=up.name,
+        x_score=across.score,
+        x_maximum=across.maximum,
+        y_score=up.score,
+        y_maximum=up.maximum,
+        point_x=round(share(across) * MAP_SIZE, 1),
+        point_y=round(MAP_SIZE - share(up) * MAP_SIZE, 1),
+    )
+
+
+@dataclass(frozen=True)
+class QuestionBar:
+    order: int
+    text: str
+    score: int
+    maximum: int
+    y: int
+    width: float
+
+
+def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[QuestionBar, ...]]:
+    """One bar per question, in questionnaire order; returns the picture's height and the bars."""
+    bars = tuple(
+        QuestionBar(
+            order=item.question.order,
+            text=item.question.text,
+            score=item.chosen.score,
+            maximum=item.question.max_score,
+            y=index * row_height,
+            width=round(
+                BAR_WIDTH * item.chosen.score / item.question.max_score
+                if item.question.max_score
+                else 0,
+                1,
+            ),
+        )
+        for index, item in enumerate(sorted(result.questions, key=lambda q: q.question.order))
+    )
+    return len(bars) * row_height, bars

@@ -1,0 +1,418 @@
+"""Import and export of questionnaire versions as JSON, in the format of docs/questionnaire-format.md.
+
+An import is checked whole before anything is written and runs in one transaction, so a
+malformed or invalid file leaves the database exactly as it was. Every problem names the
+line of the file it was found on.
+"""
+
+import json
+import json.decoder
+import json.scanner
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_slug
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    AnswerOption,
+    Dimension,
+    Level,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Reference,
+)
+from assessments.services import versions
+
+FORMAT = 1
+
+
+class ImportProblem(Exception):
+    """The file is refused; the message names the line where the problem is."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        super().__init__(_("line %(line)s: %(message)s") % {"line": line, "message": message}
+                         if line else message)
+
+
+class _Node(dict):
+    """A JSON object that remembers the line it started on."""
+
+    line = 1
+
+
+def _decoder() -> json.JSONDecoder:
+    # The C scanner ignores parse_object; the pure-Python one lets us record where each
+    # object starts, so that semantic problems can point at a line as syntax errors do.
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end, *args):
+        text, end = s_and_end
+        pairs, new_end = json.decoder.JSONObject(s_and_end, *args)
+        node = _Node(pairs)
+        node.line = text.count("\n", 0, end) + 1
+        return node, new_end
+
+    decoder.parse_object = parse_object
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    return decoder
+
+
+def parse(text: str) -> dict:
+    """Parse and check a questionnaire file; returns the checked document."""
+    try:
+        document = _decoder().decode(text)
+    except json.JSONDecodeError as error:
+        raise ImportProblem(_("not valid JSON: %(error)s") % {"error": error.msg}, error.lineno)
+    _check_document(document)
+    return document
+
+
+def _require(node, key, kind, *, allow_blank=False):
+    if not isinstance(node, dict):
+        raise ImportProblem(_("expected an object"), getattr(node, "line", None))
+    if key not in node:
+        raise ImportProblem(_("missing %(key)s") % {"key": f'"{key}"'}, node.line)
+    value = node[key]
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ImportProblem(_('"%(key)s" must be a whole number') % {"key": key}, node.line)
+    if kind is int and value < 0:
+        raise ImportProblem(_('"%(key)s" must not be negative') % {"key": key}, node.line)
+    if kind is str and not isinstance(value, str):
+        raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, node.line)
+    if kind is str and not allow_blank and not value.strip():
+        raise ImportProblem(_('"%(key)s" must not be empty') % {"key": key}, node.line)
+    if kind is list and not isinstance(value, list):
+        raise ImportProblem(_('"%(key)s" must be a list') % {"key": key}, node.line)
+    if kind is dict and not isinstance(value, dict):
+        raise ImportProblem(_('"%(key)s" must be an object') % {"key": key}, node.line)
+    return value
+
+
+def _require_slug(node, key):
+    value = _require(node, key, str)
+    try:
+        validate_slug(value)
+    except ValidationError:
+        raise ImportProblem(
+            _('"%(key)s" may hold only letters, digits, hyphens and underscores') % {"key": key},
+            node.line,
+        ) from None
+    return value
+
+
+def _unique(items, key, what, line):
+    seen = set()
+    for item in items:
+        if item[key] in seen:
+            raise ImportProblem(
+                _("two %(what)s share the %(key)s %(value)s")
+                % {"what": what, "key": key, "value": item[key]},
+                item.line,
+            )
+        seen.add(item[key])
+
+
+def _check_document(document):
+    if not isinstance(document, dict):
+        raise ImportProblem(_("the file must hold one JSON object"), 1)
+    if _require(document, "format", int) != FORMAT:
+        raise ImportProblem(
+            _("unknown format %(format)s; this version reads format %(expected)s")
+            % {"format": document["format"], "expected": FORMAT},
+            document.line,
+        )
+    _require_slug(document, "slug")
+    _require(document, "title", str)
+    if not isinstance(document.get("description", ""), str):
+        raise ImportProblem(_('"description" must be text'), document.line)
+    version = _require(document, "version", dict)
+    if _require(version, "number", int) < 1:
+        raise ImportProblem(_('"number" must be 1 or more'), version.line)
+
+    dimensions = _require(version, "dimensions", list)
+    for dimension in dimensions:
+        _require_slug(dimension, "key")
+        _require(dimension, "order", int)
+        _require(dimension, "name", str)
+        if not isinstance(dimension.get("description", ""), str):
+            raise ImportProblem(_('"description" must be text'), dimension.line)
+    _unique(dimensions, "key", _("dimensions"), version.line)
+    _unique(dimensions, "order", _("dimensions"), version.line)
+    dimension_keys = {dimension["key"] for dimension in dimensions}
+
+    questions = _require(version, "questions", list)
+    for question in questions:
+        _require_slug(question, "key")
+        _require(question, "order", int)
+        _require(question, "text", str)
+        if not isinstance(question.get("help_text", ""), str):
+            raise ImportProblem(_('"help_text" must be text'), question.line)
+        if _require(question, "dimension", str) not in dimension_keys:
+            raise ImportProblem(
+                _('question "%(key)s" names an unknown dimension "%(dimension)s"')
+                % {"key": question["key"], "dimension": question["dimension"]},
+                question.line,
+            )
+        options = _require(question, "options", list)
+        for option in options:
+            _require(option, "order", int)
+            _require(option, "score", int)
+            _require(option, "text", str)
+        _unique(options, "order", _("options"), question.line)
+        _unique(options, "score", _("options"), question.line)
+    _unique(questions, "key", _("questions"), version.line)
+    _unique(questions, "order", _("questions"), version.line)
+
+    levels = _require(version, "levels", list)
+    url_validator = URLValidator(schemes=["http", "https"])
+    for level in levels:
+        _require(level, "number", int)
+        _require(level, "name", str)
+        _require(level, "min_score", int)
+        _require(level, "max_score", int)
+        for key in ("description", "guidance"):
+            if not isinstance(level.get(key, ""), str):
+                raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, level.line)
+        if level["min_score"] > level["max_score"]:
+            raise ImportProblem(_('"min_score" is above "max_score"'), level.line)
+        references = level.get("references", [])
+        if not isinstance(references, list):
+            raise ImportProblem(_('"references" must be a list'), level.line)
+        for reference in references:
+            _require(reference, "order", int)
+            _require(reference, "title", str)
+            if not isinstance(reference.get("note", ""), str):
+                raise ImportProblem(_('"note" must be text'), reference.line)
+            try:
+                url_validator(_require(reference, "url", str))
+            except ValidationError:
+                raise ImportProblem(
+                    _('"%(url)s" is not a web address') % {"url": reference["url"]},
+                    reference.line,
+                ) from None
+        _unique(references, "order", _("references"), level.line)
+    _unique(levels, "number", _("levels"), version.line)
+    _unique(levels, "min_score", _("levels"), version.line)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    version: QuestionnaireVersion
+    created: bool
+    advice_updated: bool
+
+
+def _structure(version_document) -> dict:
+    """The parts of a version that are frozen once published, in a comparable form."""
+    return {
+        "dimensions": sorted(
+            (d["key"], d["order"], d["name"], d.get("description", ""))
+            for d in version_document["dimensions"]
+        ),
+        "questions": sorted(
+            (
+                q["key"],
+                q["order"],
+                q["dimension"],
+                q["text"],
+                q.get("help_text", ""),
+                tuple(sorted((o["order"], o["score"], o["text"]) for o in q["options"])),
+            )
+            for q in version_document["questions"]
+        ),
+        "bands": sorted(
+            (level["number"], level["min_score"], level["max_score"])
+            for level in version_document["levels"]
+        ),
+    }
+
+
+@transaction.atomic
+def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
+    """Load a questionnaire version from `text`.
+
+    A version that already exists with the same structure is left as it is, apart from its
+    living advice (level names, descriptions, guidance and references), which is brought up
+    to date: importing the same file twice changes nothing. A version number that exists with
+    a different structure is refused. A new version is published unless `publish` is false.
+    """
+    document = parse(text)
+    version_document = document["version"]
+    questionnaire, _created = Questionnaire.objects.get_or_create(
+        slug=document["slug"],
+        defaults={"title": document["title"], "description": document.get("description", "")},
+    )
+    existing = questionnaire.versions.filter(number=version_document["number"]).first()
+    if existing is not None:
+        if _structure(export_version(existing)["version"]) != _structure(version_document):
+            raise ImportProblem(
+                _(
+                    "version %(number)s of %(slug)s already exists with different questions, "
+                    "options or bands; give the file a new version number"
+                )
+                % {"number": existing.number, "slug": questionnaire.slug},
+                version_document.line,
+            )
+        return ImportOutcome(existing, False, _update_advice(existing, version_document))
+
+    version = QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire, number=version_document["number"]
+    )
+    dimensions = {}
+    for item in version_document["dimensions"]:
+        dimensions[item["key"]] = Dimension.objects.create(
+            version=version,
+            key=item["key"],
+            order=item["order"],
+            name=item["name"],
+            description=item.get("description", ""),
+        )
+    for item in version_document["questions"]:
+        question = Question.objects.create(
+            version=version,
+            dimension=dimensions[item["dimension"]],
+            key=item["key"],
+            order=item["order"],
+            text=item["text"],
+            help_text=item.get("help_text", ""),
+        )
+        AnswerOption.objects.bulk_create(
+            AnswerOption(question=question, order=o["order"], text=o["text"], score=o["score"])
+            for o in item["options"]
+        )
+    for item in version_document["levels"]:
+        level = Level.objects.create(
+            version=version,
+            number=item["number"],
+            name=item["name"],
+            min_score=item["min_score"],
+            max_score=item["max_score"],
+            description=item.get("description", ""),
+            guidance=item.get("guidance", ""),
+        )
+        _create_references(level, item)
+    if publish:
+        try:
+            version = versions.publish(version)
+        except versions.PublishError as error:
+            raise ImportProblem(
+                "; ".join(problem.message for problem in error.problems), version_document.line
+            ) from None
+    return ImportOutcome(version, True, False)
+
+
+def _create_references(level, level_document):
+    Reference.objects.bulk_create(
+        Reference(
+            level=level,
+            order=r["order"],
+            title=r["title"],
+            url=r["url"],
+            note=r.get("note", ""),
+        )
+        for r in level_document.get("references", [])
+    )
+
+
+def _update_advice(version, version_document) -> bool:
+    current = export_version(version)["version"]["levels"]
+    wanted = [
+        {
+            "number": item["number"],
+            "name": item["name"],
+            "description": item.get("description", ""),
+            "guidance": item.get("guidance", ""),
+            "references": [
+                {"order": r["order"], "title": r["title"], "url": r["url"], "note": r.get("note", "")}
+                for r in item.get("references", [])
+            ],
+        }
+        for item in version_document["levels"]
+    ]
+    comparable = [
+        {key: level[key] for key in ("number", "name", "description", "guidance", "references")}
+        for level in current
+    ]
+    if sorted(comparable, key=lambda level: level["number"]) == sorted(
+        wanted, key=lambda level: level["number"]
+    ):
+        return False
+    for item, level in zip(
+        sorted(version_document["levels"], key=lambda level: level["number"]),
+        version.levels.order_by("number"),
+        strict=True,
+    ):
+        level.name = item["name"]
+        level.description = item.get("description", "")
+        level.guidance = item.get("guidance", "")
+        level.save()
+        level.references.all().delete()
+        _create_references(level, item)
+    return True
+
+
+def export_version(version: QuestionnaireVersion) -> dict:
+    """The document for `version` in the import format."""
+    questionnaire = version.questionnaire
+    return {
+        "format": FORMAT,
+        "slug": questionnaire.slug,
+        "title": questionnaire.title,
+        "description": questionnaire.description,
+        "version": {
+            "number": version.number,
+            "dimensions": [
+                {
+                    "key": dimension.key,
+                    "order": dimension.order,
+                    "name": dimension.name,
+                    "description": dimension.description,
+                }
+                for dimension in version.dimensions.order_by("order")
+            ],
+            "questions": [
+                {
+                    "key": question.key,
+                    "order": question.order,
+                    "dimension": question.dimension.key,
+                    "text": question.text,
+                    "help_text": question.help_text,
+                    "options": [
+                        {"order": option.order, "score": option.score, "text": option.text}
+                        for option in question.options.all()
+                    ],
+                }
+                for question in version.questions.select_related("dimension")
+                .prefetch_related("options")
+                .order_by("order")
+            ],
+            "levels": [
+                {
+                    "number": level.number,
+                    "name": level.name,
+                    "min_score": level.min_score,
+                    "max_score": level.max_score,
+                    "description": level.description,
+                    "guidance": level.guidance,
+                    "references": [
+                        {
+                            "order": reference.order,
+                            "title": reference.title,
+                            "url": reference.url,
+                            "note": reference.note,
+                        }
+                        for reference in level.references.all()
+                    ],
+                }
+                for level in version.levels.prefetch_related("references").order_by("number")
+            ],
+        },
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

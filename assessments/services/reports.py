@@ -1,0 +1,90 @@
+"""What the review and results pages show, assembled from the stored assessment."""
+
+from dataclasses import dataclass
+
+from assessments.models import AnswerOption, Assessment, Level, Question
+from assessments.services import scoring, selectors
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    question: Question
+    option: AnswerOption | None
+
+
+def review_rows(questions: list[Question], answered: dict[int, int]) -> list[ReviewRow]:
+    """Each question with the option chosen for it, or None where it is still open."""
+    rows = []
+    for question in questions:
+        chosen = answered.get(question.pk)
+        option = next((o for o in question.options.all() if o.pk == chosen), None)
+        rows.append(ReviewRow(question, option))
+    return rows
+
+
+@dataclass(frozen=True)
+class Report:
+    assessment: Assessment
+    version_spec: scoring.VersionSpec
+    result: scoring.Result
+    level: Level
+    next_level: Level | None
+    help_texts: dict[int, str]
+
+    @property
+    def weakest_first(self) -> list[scoring.QuestionResult]:
+        return self.result.weakest_first()
+
+
+def build(assessment: Assessment) -> Report:
+    """The result of a completed assessment with its level's advice: a fixed number of queries.
+
+    The level, total and dimension scores come from the frozen version, so recomputing them
+    from the stored answers gives what was stored at submission; the advice (description,
+    guidance, references) is read as it stands today.
+    """
+    questions = selectors.questions_with_options(assessment.version)
+    levels = selectors.levels_with_references(assessment.version)
+    spec = selectors.version_spec(assessment.version, questions, levels)
+    result = scoring.score(spec, selectors.choices_of(assessment))
+    by_id = {level.pk: level for level in levels}
+    return Report(
+        assessment=assessment,
+        version_spec=spec,
+        result=result,
+        level=by_id[result.level.id],
+        next_level=by_id[result.next_level.id] if result.next_level else None,
+        help_texts={question.pk: question.help_text for question in questions},
+    )
+
+
+def as_document(report: Report) -> dict:
+    """The result as a JSON-ready document: version, answers, scores and level."""
+    assessment = report.assessment
+    result = report.result
+    return {
+        "questionnaire": assessment.version.questionnaire.slug,
+        "version": assessment.version.number,
+        "started_at": assessment.created_at.isoformat(),
+        "completed_at": assessment.completed_at.isoformat(),
+        "total": result.total,
+        "maximum": result.maximum,
+        "level": {"number": result.level.number, "name": report.level.name},
+        "points_to_next_level": result.points_to_next_level,
+        "dimensions": [
+            {"key": d.key, "name": d.name, "score": d.score, "maximum": d.maximum}
+            for d in result.dimensions
+        ],
+        "answers": [
+            {
+                "question": item.question.key,
+                "text": item.question.text,
+                "dimension": item.question.dimension_key,
+                "answer": item.chosen.text,
+                "score": item.chosen.score,
+                "maximum": item.question.max_score,
+                "next_step": item.next_option.text if item.next_option else None,
+            }
+            for item in result.questions
+        ],
+    }

@@ -1,0 +1,190 @@
+"""Scoring: from a version's structure and the chosen options to a total, a level and next steps.
+
+Pure functions over plain, immutable data: no database, no request. The selectors build a
+`VersionSpec` from the database; tests build one by hand.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+class ScoringError(ValueError):
+    """The answers cannot be scored against this version; the message says why."""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    id: int
+    order: int
+    text: str
+    score: int
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    id: int
+    key: str
+    order: int
+    text: str
+    dimension_key: str
+    options: tuple[OptionSpec, ...]
+
+    @property
+    def max_score(self) -> int:
+        return max((option.score for option in self.options), default=0)
+
+    @property
+    def min_score(self) -> int:
+        return min((option.score for option in self.options), default=0)
+
+    def option(self, option_id: int) -> OptionSpec:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise ScoringError(
+            _("The chosen answer is not an option of question %(order)s.") % {"order": self.order}
+        )
+
+    def next_option_up(self, option: OptionSpec) -> OptionSpec | None:
+        """The option with the lowest score above the chosen one: the next concrete step."""
+        higher = [candidate for candidate in self.options if candidate.score > option.score]
+        return min(higher, key=lambda candidate: candidate.score, default=None)
+
+
+@dataclass(frozen=True)
+class DimensionSpec:
+    key: str
+    order: int
+    name: str
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    id: int
+    number: int
+    name: str
+    min_score: int
+    max_score: int
+
+
+@dataclass(frozen=True)
+class VersionSpec:
+    id: int
+    number: int
+    status: str
+    dimensions: tuple[DimensionSpec, ...]
+    questions: tuple[QuestionSpec, ...]
+    levels: tuple[LevelSpec, ...]
+
+    @property
+    def max_score(self) -> int:
+        return sum(question.max_score for question in self.questions)
+
+    @property
+    def min_score(self) -> int:
+        return sum(question.min_score for question in self.questions)
+
+    def level_for(self, total: int) -> LevelSpec:
+        for level in self.levels:
+            if level.min_score <= total <= level.max_score:
+                return level
+        raise ScoringError(_("No level covers a total of %(total)s.") % {"total": total})
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    key: str
+    name: str
+    score: int
+    maximum: int
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: QuestionSpec
+    chosen: OptionSpec
+    next_option: OptionSpec | None
+
+    @property
+    def gap(self) -> int:
+        return self.question.max_score - self.chosen.score
+
+
+@dataclass(frozen=True)
+class Result:
+    total: int
+    maximum: int
+    dimensions: tuple[DimensionScore, ...]
+    level: LevelSpec
+    next_level: LevelSpec | None
+    points_to_next_level: int | None
+    questions: tuple[QuestionResult, ...]
+
+    def weakest_first(self) -> list[QuestionResult]:
+        """Questions ordered by how far they are from their best answer, then by order."""
+        return sorted(self.questions, key=lambda item: (-item.gap, item.question.order))
+
+
+SCORABLE_STATUSES = frozenset({"published", "retired"})
+
+
+def score(version: VersionSpec, choices: Mapping[int, int], *, allow_draft=False) -> Result:
+    """Score `choices` (question id -> option id) against `version`.
+
+    Every question must be answered with one of its own options; anything else raises
+    `ScoringError` rather than producing a wrong score. Drafts are refused unless
+    `allow_draft` is set (the admin preview).
+    """
+    if version.status not in SCORABLE_STATUSES and not allow_draft:
+        raise ScoringError(_("This questionnaire version is not published."))
+    questions_by_id = {question.id: question for question in version.questions}
+    unknown = sorted(set(choices) - set(questions_by_id))
+    if unknown:
+        raise ScoringError(_("These questions are not part of this version: %(ids)s.") % {
+            "ids": ", ".join(str(question_id) for question_id in unknown)
+        })
+    missing = [question.order for question in version.questions if question.id not in choices]
+    if missing:
+        raise ScoringError(_("These questions are not answered yet: %(orders)s.") % {
+            "orders": ", ".join(str(order) for order in missing)
+        })
+
+    question_results = []
+    for question in version.questions:
+        chosen = question.option(choices[question.id])
+        question_results.append(
+            QuestionResult(question, chosen, question.next_option_up(chosen))
+        )
+
+    total = sum(item.chosen.score for item in question_results)
+    dimensions = tuple(
+        DimensionScore(
+            key=dimension.key,
+            name=dimension.name,
+            score=sum(
+                item.chosen.score
+                for item in question_results
+                if item.question.dimension_key == dimension.key
+            ),
+            maximum=sum(
+                question.max_score
+                for question in version.questions
+                if question.dimension_key == dimension.key
+            ),
+        )
+        for dimension in sorted(version.dimensions, key=lambda dimension: dimension.order)
+    )
+    level = version.level_for(total)
+    higher_levels = [candidate for candidate in version.levels if candidate.min_score > total]
+    next_level = min(higher_levels, key=lambda candidate: candidate.min_score, default=None)
+    return Result(
+        total=total,
+        maximum=version.max_score,
+        dimensions=dimensions,
+        level=level,
+        next_level=next_level,
+        points_to_next_level=next_level.min_score - total if next_level else None,
+        questions=tuple(question_results),
+    )

@@ -1,0 +1,204 @@
+"""Pages for taking an assessment and reading its result. Views parse, call a service, render."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.forms import AnswerForm
+from assessments.services import assessments, charts, reports, selectors
+
+
+@require_GET
+def home(request):
+    version = selectors.published_version()
+    question_count = version.questions.count() if version else 0
+    return render(
+        request, "assessments/home.html", {"version": version, "question_count": question_count}
+    )
+
+
+@require_POST
+def start(request):
+    version = selectors.published_version()
+    if version is None:
+        messages.error(request, _("No questionnaire is published yet, so nothing can be started."))
+        return redirect("assessments:home")
+    assessment = assessments.start(version, owner=request.user)
+    messages.info(
+        request,
+        _(
+            "Your assessment has a private link: this page's address. Bookmark it or copy it "
+            "to come back later; anyone with the link can see and change your answers."
+        ),
+    )
+    return redirect("assessments:question", token=assessment.token, order=1)
+
+
+@require_GET
+def resume(request, token):
+    """The private link: go on where the person stopped."""
+    assessment = selectors.assessment_by_token(token)
+    if assessment.is_completed:
+        return redirect("assessments:results", token=token)
+    questions = selectors.questions_with_options(assessment.version)
+    answered = selectors.choices_of(assessment)
+    for question in questions:
+        if question.pk not in answered:
+            return redirect("assessments:question", token=token, order=question.order)
+    return redirect("assessments:review", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def question(request, token, order):
+    assessment = selectors.assessment_by_token(token)
+    if assessment.is_completed:
+        messages.info(request, _("This assessment is completed; here is its result."))
+        return redirect("assessments:results", token=token)
+    questions = selectors.questions_with_options(assessment.version)
+    current = selectors.question_by_order(questions, order)
+    answered = selectors.choices_of(assessment)
+    position = questions.index(current)
+    if request.method == "POST":
+        form = AnswerForm(current, request.POST)
+        if form.is_valid():
+            try:
+                assessments.save_answer(assessment, current.pk, form.cleaned_data["option"])
+            except assessments.AssessmentCompleted as error:
+                messages.error(request, str(error))
+                return redirect("assessments:results", token=token)
+            if request.POST.get("direction") == "back" and position > 0:
+                return redirect(
+                    "assessments:question", token=token, order=questions[position - 1].order
+                )
+            if position + 1 < len(questions):
+                return redirect(
+                    "assessments:question", token=token, order=questions[position + 1].order
+                )
+            return redirect("assessments:review", token=token)
+        if request.POST.get("direction") == "back" and position > 0 and "option" not in request.POST:
+            # Going back without choosing anything is not an error: nothing to save.
+            return redirect(
+                "assessments:question", token=token, order=questions[position - 1].order
+            )
+    else:
+        initial = {"option": answered.get(current.pk)} if current.pk in answered else {}
+        form = AnswerForm(current, initial=initial)
+    return render(
+        request,
+        "assessments/question.html",
+        {
+            "assessment": assessment,
+            "question": current,
+            "form": form,
+            "position": position + 1,
+            "count": len(questions),
+            "percent": round(100 * len(answered) / len(questions)) if questions else 0,
+            "answered_count": len(answered),
+            "previous": questions[position - 1] if position > 0 else None,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@never_cache
+@require_GET
+def review(request, token):
+    assessment = selectors.assessment_by_token(token)
+    if assessment.is_completed:
+        return redirect("assessments:results", token=token)
+    questions = selectors.questions_with_options(assessment.version)
+    answered = selectors.choices_of(assessment)
+    rows = reports.review_rows(questions, answered)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "rows": rows,
+            "missing": [row for row in rows if row.option is None],
+        },
+    )
+
+
+@require_POST
+def submit(request, token):
+    assessment = selectors.assessment_by_token(token)
+    try:
+        assessments.complete(assessment)
+    except assessments.AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:review", token=token)
+    return redirect("assessments:results", token=token)
+
+
+@require_GET
+def results(request, token):
+    assessment = selectors.assessment_by_token(token)
+    if not assessment.is_completed:
+        messages.info(request, _("This assessment is not submitted yet: review it and submit."))
+        return redirect("assessments:resume", token=token)
+    report = reports.build(assessment)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "assessment": assessment,
+            "report": report,
+            "scale": charts.level_scale(report.result, report.version_spec),
+            "dimension_map": charts.dimension_map(report.result),
+            "question_bars": charts.question_bars(report.result),
+        },
+    )
+
+
+@require_GET
+def results_json(request, token):
+    assessment = selectors.assessment_by_token(token)
+    if not assessment.is_completed:
+        return JsonResponse({"error": _("This assessment is not completed yet.")}, status=404)
+    document = reports.as_document(reports.build(assessment))
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="genaiops-assessment-{assessment.completed_at:%Y-%m-%d}.json"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def mine(request):
+    return render(
+        request, "assessments/mine.html", {"assessments": selectors.assessments_of(request.user)}
+    )
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A tampered or expired form: say so in words, with a 403 page that leaks nothing."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"home_url": reverse("assessments:home")},
+        status=403,
+    )
