@@ -173,7 +173,7 @@ class Question(FrozenStructureMixin, models.Model):
         verbose_name=_("version"),
     )
     dimension = models.ForeignKey(
-        Dimension, on_delete=models.PROTECT, related_name="questions", verbose_name=_("dimension")
+        Dimension, on_delete=models.RESTRICT, related_name="questions", verbose_name=_("dimension")
     )
     key = models.SlugField(_("key"))
     order = models.PositiveSmallIntegerField(_("order"))

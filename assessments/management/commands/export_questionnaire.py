@@ -7,6 +7,10 @@ from assessments.services import questionnaire_io
 class Command(BaseCommand):
     help = "Write a questionnaire version as JSON (the import format) to standard output."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Our --version names a questionnaire version; Django's own --version gives way to it.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the questionnaire's slug, for example genaiops")
         parser.add_argument(

@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install run admin test test-postgres lint format bench clean
+
+help:
+	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
+	@echo "make test           the whole test suite (browser tests included) on SQLite"
+	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL))"
+	@echo "make admin          create an admin account"
+	@echo "make lint           ruff check and format check"
+	@echo "make bench          benchmarks"
+
+.tools/bin/uv:
+	@echo "uv not found: installing it into .tools/ with pip"
+	"$$(scripts/find-python)" -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python "$$(scripts/find-python)"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_default_questionnaire
+	@echo ""
+	@echo "  The app is at http://$(HOST):$(PORT)/"
+	@echo "  To sign in to the admin at http://$(HOST):$(PORT)/admin/, create an account with: make admin"
+	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+admin: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py createsuperuser
+
+test: install
+	scripts/ensure-chromium
+	$(PY) -m pytest
+
+test-postgres: install
+	scripts/ensure-chromium
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	$(PY) -m pytest benchmarks -p no:cacheprovider -q
+
+clean:
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Shared fixtures: questionnaire versions built through the import service, and assessments."""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from assessments.models import Assessment, QuestionnaireVersion
+from assessments.services import assessments, questionnaire_io
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "assessments" / "content" / "genaiops.json"
+
+
+def questionnaire_document(questions=7, options=5, slug="genaiops", number=1):
+    """A questionnaire document in the import format, with the GenAIOps bands scaled to fit."""
+    document = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    document["slug"] = slug
+    version = document["version"]
+    version["number"] = number
+    shipped = version["questions"]
+    version["questions"] = [
+        {
+            **copy.deepcopy(shipped[index % len(shipped)]),
+            "key": f"q{index + 1}",
+            "order": index + 1,
+            "dimension": "application" if index < questions // 2 else "operational",
+            "options": [
+                {"order": o + 1, "score": o, "text": f"Practice {o} for question {index + 1}"}
+                for o in range(options)
+            ],
+        }
+        for index in range(questions)
+    ]
+    highest = questions * (options - 1)
+    if highest != 28:
+        # Keep four bands, cut at the same fractions of the range as the 0-28 model.
+        cuts = [round(highest * fraction) for fraction in (10 / 28, 15 / 28, 20 / 28)]
+        lows = [0, *cuts]
+        highs = [cut - 1 for cut in cuts] + [highest]
+        for level, low, high in zip(version["levels"], lows, highs, strict=True):
+            level["min_score"], level["max_score"] = low, high
+    return document
+
+
+def import_document(document, publish=True) -> QuestionnaireVersion:
+    return questionnaire_io.import_questionnaire(json.dumps(document), publish=publish).version
+
+
+@pytest.fixture
+def default_version(db) -> QuestionnaireVersion:
+    """The shipped GenAIOps questionnaire, published."""
+    return questionnaire_io.import_questionnaire(DEFAULT_FILE.read_text(encoding="utf-8")).version
+
+
+@pytest.fixture
+def make_version(db):
+    def make(questions=7, options=5, publish=True, **kwargs):
+        return import_document(questionnaire_document(questions, options, **kwargs), publish)
+
+    return make
+
+
+def choose(assessment: Assessment, scores: list[int]) -> None:
+    """Answer each question of `assessment` with the option of the given score."""
+    questions = assessment.version.questions.prefetch_related("options").order_by("order")
+    for question, wanted in zip(questions, scores, strict=True):
+        option = next(o for o in question.options.all() if o.score == wanted)
+        assessments.save_answer(assessment, question.pk, option.pk)
+
+
+@pytest.fixture
+def answered(default_version):
+    """Make an assessment on the default version answered with the given scores."""
+
+    def make(scores, complete=False):
+        assessment = assessments.start(default_version)
+        choose(assessment, scores)
+        if complete:
+            assessment = assessments.complete(assessment)
+        return assessment
+
+    return make
+
+
+def scores_for_total(total, questions=7, top=4):
+    """Per-question scores adding up to `total`, filled from the first question on."""
+    scores = []
+    remaining = total
+    for _ in range(questions):
+        scores.append(min(top, remaining))
+        remaining -= scores[-1]
+    assert remaining == 0
+    return scores
