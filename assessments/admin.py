@@ -270,10 +270,11 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [AnswerOptionInline]
     fields = ["version", "dimension", "order", "key", "text", "help_text"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def has_change_permission(self, request, obj=None):
+        # A frozen question is shown with Django's read-only view.
         if obj is not None and obj.version.is_frozen:
-            return self.fields
-        return []
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

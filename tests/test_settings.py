@@ -1,0 +1,96 @@
+"""Configuration from the environment, checked in fresh processes as an operator would start them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import DatabaseError
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_starts_without_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_database_url_is_named():
+    result = run_manage(
+        "check", DJANGO_DEBUG="1", DATABASE_URL="nonsense://what"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a valid database URL" in result.stderr
+
+
+def test_a_malformed_boolean_is_named():
+    result = run_manage("check", DJANGO_DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_deploy_check_passes_with_production_variables():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="x" * 64 + "production-like-secret-key-for-the-check",
+        DJANGO_ALLOWED_HOSTS="maturity.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_healthz_answers_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
+    from assessments import views
+
+    class Unreachable:
+        def cursor(self):
+            raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(views, "connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+@override_settings(DEBUG=False)
+def test_an_exception_shows_the_styled_500_without_a_traceback(client, db, monkeypatch):
+    from assessments.services import selectors
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(selectors, "published_version", explode)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"secret internal detail" not in response.content
+    assert b"Traceback" not in response.content
