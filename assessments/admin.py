@@ -188,7 +188,9 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def preview_view(self, request, pk):
-        version = get_object_or_404(QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk)
+        version = get_object_or_404(
+            QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk
+        )
         if not self.has_view_permission(request, version):
             raise PermissionDenied
         questions = selectors.questions_with_options(version)
@@ -200,7 +202,9 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
             "levels": selectors.levels_with_references(version),
             "opts": self.opts,
         }
-        return TemplateResponse(request, "admin/assessments/questionnaireversion/preview.html", context)
+        return TemplateResponse(
+            request, "admin/assessments/questionnaireversion/preview.html", context
+        )
 
     def publish_view(self, request, pk):
         version = get_object_or_404(QuestionnaireVersion, pk=pk)

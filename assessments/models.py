@@ -379,12 +379,12 @@ class Assessment(models.Model):
     def __str__(self):
         return _("Assessment started %(date)s") % {"date": self.created_at.date()}
 
+    def get_absolute_url(self):
+        return reverse("assessments:resume", args=[self.token])
+
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
-
-    def get_absolute_url(self):
-        return reverse("assessments:resume", args=[self.token])
 
 
 class Answer(models.Model):

@@ -84,7 +84,11 @@ def question(request, token, order):
                     "assessments:question", token=token, order=questions[position + 1].order
                 )
             return redirect("assessments:review", token=token)
-        if request.POST.get("direction") == "back" and position > 0 and "option" not in request.POST:
+        if (
+            request.POST.get("direction") == "back"
+            and position > 0
+            and "option" not in request.POST
+        ):
             # Going back without choosing anything is not an error: nothing to save.
             return redirect(
                 "assessments:question", token=token, order=questions[position - 1].order

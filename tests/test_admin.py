@@ -36,8 +36,13 @@ def test_content_editor_group_has_content_permissions_only(db):
         Permission.objects.filter(
             content_type__app_label="assessments",
             content_type__model__in=[
-                "questionnaire", "questionnaireversion", "dimension", "question",
-                "answeroption", "level", "reference",
+                "questionnaire",
+                "questionnaireversion",
+                "dimension",
+                "question",
+                "answeroption",
+                "level",
+                "reference",
             ],
         ).values_list("codename", flat=True)
     )
@@ -156,21 +161,31 @@ def test_duplicate_option_scores_are_shown_next_to_the_options(editor_client, de
     question = draft.questions.get(order=1)
     options = list(question.options.all())
     data = {
-        "version": draft.pk, "dimension": question.dimension_id, "order": 1,
-        "key": question.key, "text": question.text, "help_text": "",
-        "options-TOTAL_FORMS": "2", "options-INITIAL_FORMS": "2",
-        "options-MIN_NUM_FORMS": "2", "options-MAX_NUM_FORMS": "1000",
+        "version": draft.pk,
+        "dimension": question.dimension_id,
+        "order": 1,
+        "key": question.key,
+        "text": question.text,
+        "help_text": "",
+        "options-TOTAL_FORMS": "2",
+        "options-INITIAL_FORMS": "2",
+        "options-MIN_NUM_FORMS": "2",
+        "options-MAX_NUM_FORMS": "1000",
     }
     for index, option in enumerate(options[:2]):
         data |= {
-            f"options-{index}-id": option.pk, f"options-{index}-question": question.pk,
-            f"options-{index}-order": option.order, f"options-{index}-text": option.text,
+            f"options-{index}-id": option.pk,
+            f"options-{index}-question": question.pk,
+            f"options-{index}-order": option.order,
+            f"options-{index}-text": option.text,
             f"options-{index}-score": 1,
         }
     response = editor_client.post(change_url(question), data)
     assert response.status_code == 200
-    assert "already exists" in str(response.context["inline_admin_formsets"][0].formset.errors) \
+    assert (
+        "already exists" in str(response.context["inline_admin_formsets"][0].formset.errors)
         or "duplicate" in response.content.decode().lower()
+    )
     assert set(question.options.values_list("score", flat=True)) == {0, 1, 2, 3, 4}
 
 

@@ -55,11 +55,18 @@ def production_server(tmp_path_factory):
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT, env=env, check=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
     )
     process = subprocess.Popen(
         [str(ROOT / "deploy" / "start")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -83,7 +90,7 @@ def production_server(tmp_path_factory):
 
 
 def test_gunicorn_serves_pages_and_compressed_cached_static_files(production_server):
-    base, env = production_server
+    base, _env = production_server
     status, headers, body = fetch(f"{base}/", **{"X-Forwarded-Proto": "https"})
     assert status == 200
     page = body.decode()
@@ -91,7 +98,9 @@ def test_gunicorn_serves_pages_and_compressed_cached_static_files(production_ser
     assert "Content-Security-Policy" in headers
     assert headers.get("Strict-Transport-Security", "").startswith("max-age=")
 
-    stylesheet = re.search(r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css)"', page)
+    stylesheet = re.search(
+        r'href="(/static/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css)"', page
+    )
     assert stylesheet, "the page links a hashed, collected stylesheet"
     status, headers, body = fetch(
         base + stylesheet.group(1), **{"Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"}
@@ -108,7 +117,10 @@ def test_plain_http_is_redirected_to_https_but_the_health_check_is_not(productio
     assert status == 301 and headers["Location"].startswith("https://")
     check = subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "healthcheck.py")],
-        env=env, capture_output=True, text=True, timeout=30,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert check.returncode == 0, check.stderr
 

@@ -99,10 +99,10 @@ def _options(document):
 
 
 BROKEN_FILES = [
-    ("{\n  \"format\": 1,\n  \"slug\": \n}", 'line 4: not valid JSON'),
+    ('{\n  "format": 1,\n  "slug": \n}', "line 4: not valid JSON"),
     (broken(lambda d: d.update(format=7)), "line 1: unknown format 7"),
     (broken(lambda d: d.pop("slug")), 'line 1: missing "slug"'),
-    (broken(lambda d: d.update(slug="has spaces")), "line 1: \"slug\" may hold only"),
+    (broken(lambda d: d.update(slug="has spaces")), 'line 1: "slug" may hold only'),
     (broken(lambda d: _options(d)[1].update(score=-1)), '"score" must not be negative'),
     (broken(lambda d: _options(d)[1].update(score=0)), "two options share the score 0"),
     (broken(lambda d: _options(d)[1].update(score="two")), '"score" must be a whole number'),

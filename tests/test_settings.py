@@ -1,4 +1,4 @@
-"""Configuration from the environment, checked in fresh processes as an operator would start them."""
+"""Configuration from the environment, checked in fresh processes as an operator starts them."""
 
 import os
 import subprocess
@@ -35,9 +35,7 @@ def test_debug_mode_starts_without_a_secret_key():
 
 
 def test_a_malformed_database_url_is_named():
-    result = run_manage(
-        "check", DJANGO_DEBUG="1", DATABASE_URL="nonsense://what"
-    )
+    result = run_manage("check", DJANGO_DEBUG="1", DATABASE_URL="nonsense://what")
     assert result.returncode != 0
     assert "DATABASE_URL is not a valid database URL" in result.stderr
 

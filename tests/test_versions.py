@@ -35,9 +35,10 @@ def test_new_draft_copies_everything_with_the_next_number(default_version):
     assert (draft.number, draft.status, draft.based_on) == (2, "draft", default_version)
     assert draft.questions.count() == 7
     assert AnswerOption.objects.filter(question__version=draft).count() == 35
-    assert Reference.objects.filter(level__version=draft).count() == Reference.objects.filter(
-        level__version=default_version
-    ).count()
+    assert (
+        Reference.objects.filter(level__version=draft).count()
+        == Reference.objects.filter(level__version=default_version).count()
+    )
     assert versions.validate_version(draft) == []
 
 

@@ -19,7 +19,9 @@ def option_id(assessment, order, score):
 
 
 def saved(assessment):
-    return dict(Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id"))
+    return dict(
+        Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")
+    )
 
 
 def test_home_explains_and_offers_to_start(client, default_version):
@@ -109,9 +111,16 @@ def test_submitting_with_missing_answers_is_refused_with_a_message(client, defau
 
 @pytest.mark.parametrize(
     ("total", "level"),
-    [(0, "Level 1: Initial"), (9, "Level 1: Initial"), (10, "Level 2: Defined"),
-     (14, "Level 2: Defined"), (15, "Level 3: Managed"), (19, "Level 3: Managed"),
-     (20, "Level 4: Optimized"), (28, "Level 4: Optimized")],
+    [
+        (0, "Level 1: Initial"),
+        (9, "Level 1: Initial"),
+        (10, "Level 2: Defined"),
+        (14, "Level 2: Defined"),
+        (15, "Level 3: Managed"),
+        (19, "Level 3: Managed"),
+        (20, "Level 4: Optimized"),
+        (28, "Level 4: Optimized"),
+    ],
 )
 def test_submitting_shows_the_level_for_each_band_boundary(client, answered, total, level):
     assessment = answered(scores_for_total(total))

@@ -49,7 +49,9 @@ def level_scale(result: Result, version: VersionSpec) -> LevelScale:
             high=level.max_score,
             x=x_of(level.min_score),
             width=round((level.max_score - level.min_score + 1) * unit, 1),
-            label_x=round(x_of(level.min_score) + (level.max_score - level.min_score + 1) * unit / 2, 1),
+            label_x=round(
+                x_of(level.min_score) + (level.max_score - level.min_score + 1) * unit / 2, 1
+            ),
             current=level.id == result.level.id,
         )
         for level in sorted(version.levels, key=lambda level: level.min_score)

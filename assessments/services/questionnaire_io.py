@@ -1,4 +1,4 @@
-"""Import and export of questionnaire versions as JSON, in the format of docs/questionnaire-format.md.
+"""Import and export of questionnaire versions as JSON (format: docs/questionnaire-format.md).
 
 An import is checked whole before anything is written and runs in one transaction, so a
 malformed or invalid file leaves the database exactly as it was. Every problem names the
@@ -34,8 +34,11 @@ class ImportProblem(Exception):
 
     def __init__(self, message: str, line: int | None = None):
         self.line = line
-        super().__init__(_("line %(line)s: %(message)s") % {"line": line, "message": message}
-                         if line else message)
+        super().__init__(
+            _("line %(line)s: %(message)s") % {"line": line, "message": message}
+            if line
+            else message
+        )
 
 
 class _Node(dict):
@@ -66,12 +69,14 @@ def parse(text: str) -> dict:
     try:
         document = _decoder().decode(text)
     except json.JSONDecodeError as error:
-        raise ImportProblem(_("not valid JSON: %(error)s") % {"error": error.msg}, error.lineno)
+        raise ImportProblem(
+            _("not valid JSON: %(error)s") % {"error": error.msg}, error.lineno
+        ) from None
     _check_document(document)
     return document
 
 
-def _require(node, key, kind, *, allow_blank=False):
+def _require(node, key, kind):
     if not isinstance(node, dict):
         raise ImportProblem(_("expected an object"), getattr(node, "line", None))
     if key not in node:
@@ -83,7 +88,7 @@ def _require(node, key, kind, *, allow_blank=False):
         raise ImportProblem(_('"%(key)s" must not be negative') % {"key": key}, node.line)
     if kind is str and not isinstance(value, str):
         raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, node.line)
-    if kind is str and not allow_blank and not value.strip():
+    if kind is str and not value.strip():
         raise ImportProblem(_('"%(key)s" must not be empty') % {"key": key}, node.line)
     if kind is list and not isinstance(value, list):
         raise ImportProblem(_('"%(key)s" must be a list') % {"key": key}, node.line)
@@ -327,7 +332,12 @@ def _update_advice(version, version_document) -> bool:
             "description": item.get("description", ""),
             "guidance": item.get("guidance", ""),
             "references": [
-                {"order": r["order"], "title": r["title"], "url": r["url"], "note": r.get("note", "")}
+                {
+                    "order": r["order"],
+                    "title": r["title"],
+                    "url": r["url"],
+                    "note": r.get("note", ""),
+                }
                 for r in item.get("references", [])
             ],
         }

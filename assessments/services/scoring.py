@@ -142,21 +142,21 @@ def score(version: VersionSpec, choices: Mapping[int, int], *, allow_draft=False
     questions_by_id = {question.id: question for question in version.questions}
     unknown = sorted(set(choices) - set(questions_by_id))
     if unknown:
-        raise ScoringError(_("These questions are not part of this version: %(ids)s.") % {
-            "ids": ", ".join(str(question_id) for question_id in unknown)
-        })
+        raise ScoringError(
+            _("These questions are not part of this version: %(ids)s.")
+            % {"ids": ", ".join(str(question_id) for question_id in unknown)}
+        )
     missing = [question.order for question in version.questions if question.id not in choices]
     if missing:
-        raise ScoringError(_("These questions are not answered yet: %(orders)s.") % {
-            "orders": ", ".join(str(order) for order in missing)
-        })
+        raise ScoringError(
+            _("These questions are not answered yet: %(orders)s.")
+            % {"orders": ", ".join(str(order) for order in missing)}
+        )
 
     question_results = []
     for question in version.questions:
         chosen = question.option(choices[question.id])
-        question_results.append(
-            QuestionResult(question, chosen, question.next_option_up(chosen))
-        )
+        question_results.append(QuestionResult(question, chosen, question.next_option_up(chosen)))
 
     total = sum(item.chosen.score for item in question_results)
     dimensions = tuple(

@@ -1,6 +1,7 @@
 """The life of a questionnaire version: validate, publish, and copy into a new draft."""
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -71,7 +72,9 @@ def validate_version(version: QuestionnaireVersion) -> list[Problem]:
     for level in levels:
         if not level.name.strip():
             problems.append(
-                Problem(_("Level %(number)s has no name.") % {"number": level.number}, level, "name")
+                Problem(
+                    _("Level %(number)s has no name.") % {"number": level.number}, level, "name"
+                )
             )
     if levels[0].min_score != lowest:
         problems.append(
@@ -91,7 +94,7 @@ def validate_version(version: QuestionnaireVersion) -> list[Problem]:
                 "max_score",
             )
         )
-    for lower, upper in zip(levels, levels[1:], strict=False):
+    for lower, upper in pairwise(levels):
         if upper.min_score != lower.max_score + 1:
             problems.append(
                 Problem(
@@ -175,7 +178,10 @@ def create_draft(source: QuestionnaireVersion) -> QuestionnaireVersion:
         )
         Reference.objects.bulk_create(
             Reference(
-                level=copy, order=reference.order, title=reference.title, url=reference.url,
+                level=copy,
+                order=reference.order,
+                title=reference.title,
+                url=reference.url,
                 note=reference.note,
             )
             for reference in level.references.all()
