@@ -67,7 +67,7 @@ def _show_problems_next_to_fields(request, form_class, obj):
             )
 
 
-class FrozenAwareInline(admin.TabularInline):
+class FrozenAwareInline(admin.StackedInline):
     """An inline whose rows are read-only once the parent's version is published."""
 
     extra = 0
@@ -104,7 +104,7 @@ class AnswerOptionInline(FrozenAwareInline):
     validate_min = True
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
     model = Reference
     fields = ["order", "title", "url", "note"]
     extra = 0
