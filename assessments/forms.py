@@ -1,5 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
@@ -27,3 +29,85 @@ class AnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("Used only to reset a forgotten password."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Team name"), max_length=100)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the team a name."))
+        return name
+
+
+class TeamChoiceForm(forms.Form):
+    """Which of the user's teams something is for; the choices are the user's own teams only,
+    so a tampered team id is refused as an invalid choice."""
+
+    team = forms.TypedChoiceField(
+        label=_("Who is this assessment for?"),
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of your own teams.")},
+    )
+
+    def __init__(self, memberships, *args, allow_personal=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(m.team_id, m.team.name) for m in memberships]
+        if allow_personal:
+            choices.insert(0, ("", _("Just me (no team)")))
+        else:
+            self.fields["team"].label = _("Team")
+        self.fields["team"].choices = choices
+        self.fields["team"].required = not allow_personal
+        self.teams = {m.team_id: m.team for m in memberships}
+
+    def chosen_team(self):
+        team_id = self.cleaned_data.get("team")
+        return self.teams.get(team_id) if team_id else None
+
+
+class CompareForm(forms.Form):
+    before = forms.TypedChoiceField(label=_("Earlier assessment"), coerce=int)
+    after = forms.TypedChoiceField(label=_("Later assessment"), coerce=int)
+
+    def __init__(self, completed, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                a.pk,
+                _("%(date)s: %(total)s / %(maximum)s, %(level)s")
+                % {
+                    "date": date_format(a.completed_at, "DATE_FORMAT"),
+                    "total": a.total_score,
+                    "maximum": a.max_score,
+                    "level": a.level.name,
+                },
+            )
+            for a in reversed(completed)
+        ]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("before") and cleaned.get("before") == cleaned.get("after"):
+            raise forms.ValidationError(_("Choose two different assessments."))
+        return cleaned

@@ -1,17 +1,58 @@
 from django.urls import path
 
-from assessments import views
+from assessments.views import taking, teams
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("start/", views.start, name="start"),
-    path("mine/", views.mine, name="mine"),
-    path("a/<str:token>/", views.resume, name="resume"),
-    path("a/<str:token>/q/<int:order>/", views.question, name="question"),
-    path("a/<str:token>/review/", views.review, name="review"),
-    path("a/<str:token>/submit/", views.submit, name="submit"),
-    path("a/<str:token>/results/", views.results, name="results"),
-    path("a/<str:token>/results.json", views.results_json, name="results_json"),
+    path("", taking.home, name="home"),
+    path("start/", taking.start, name="start"),
+    path("mine/", taking.mine, name="mine"),
+    path("a/<str:token>/", taking.resume, name="resume"),
+    path("a/<str:token>/q/<int:order>/", taking.question, name="question"),
+    path("a/<str:token>/review/", taking.review, name="review"),
+    path("a/<str:token>/submit/", taking.submit, name="submit"),
+    path("a/<str:token>/results/", taking.results, name="results"),
+    path("a/<str:token>/results.json", taking.results_json, name="results_json"),
+    path("a/<str:token>/claim/", teams.claim, name="claim"),
+    path("shared/<str:token>/", teams.shared, name="shared"),
+    path("invitations/<str:token>/", teams.invitation, name="invitation"),
+    path("accounts/signup/", teams.signup, name="signup"),
+    path("teams/", teams.team_list, name="teams"),
+    path("teams/<int:team_id>/", teams.team_detail, name="team"),
+    path("teams/<int:team_id>/members/", teams.team_members, name="team_members"),
+    path("teams/<int:team_id>/invite/", teams.invite, name="invite"),
+    path(
+        "teams/<int:team_id>/invitations/<int:invitation_id>/revoke/",
+        teams.revoke_invitation,
+        name="revoke_invitation",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/remove/",
+        teams.remove_member,
+        name="remove_member",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:membership_id>/make-owner/",
+        teams.transfer_ownership,
+        name="transfer_ownership",
+    ),
+    path("teams/<int:team_id>/compare/", teams.compare, name="compare"),
+    path("teams/<int:team_id>/export.csv", teams.export_csv, name="export_csv"),
+    path("teams/<int:team_id>/export.json", teams.export_json, name="export_json"),
+    path(
+        "teams/<int:team_id>/assessments/<int:assessment_id>/share/",
+        teams.share,
+        name="share",
+    ),
+    path(
+        "teams/<int:team_id>/assessments/<int:assessment_id>/share/<int:link_id>/revoke/",
+        teams.revoke_share,
+        name="revoke_share",
+    ),
+    path(
+        "teams/<int:team_id>/assessments/<int:assessment_id>/start-from/",
+        teams.start_from,
+        name="start_from",
+    ),
 ]

@@ -175,7 +175,9 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "assessments:teams"
+LOGOUT_REDIRECT_URL = "assessments:home"
 
 EMAIL_BACKEND_PATH = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
@@ -228,4 +230,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-CSRF_FAILURE_VIEW = "assessments.views.csrf_failure"
+CSRF_FAILURE_VIEW = "assessments.views.taking.csrf_failure"

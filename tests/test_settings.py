@@ -67,7 +67,7 @@ def test_healthz_answers_200_when_the_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
-    from assessments import views
+    from assessments.views import taking as views
 
     class Unreachable:
         def cursor(self):

@@ -132,3 +132,86 @@ def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[Ques
         for index, item in enumerate(sorted(result.questions, key=lambda q: q.question.order))
     )
     return len(bars) * row_height, bars
+
+
+@dataclass(frozen=True)
+class TrendBand:
+    number: int
+    name: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    name: str
+    css_class: str
+    points: str
+    dots: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    bands: tuple[TrendBand, ...]
+    series: tuple[TrendSeries, ...]
+
+
+TREND_WIDTH = 640
+TREND_HEIGHT = 220
+
+
+def trend(points: list[dict], levels: list, dimension_names: dict[str, str]) -> TrendChart | None:
+    """Total and each dimension over time, as shares of their maximum, over the level bands.
+
+    `points` are completed assessments oldest first, each with `total`, `maximum` and
+    `dimensions` ({key: {"score", "maximum"}}); `levels` give the bands (number, name,
+    min_score, max_score) on the scale of the newest assessment's maximum.
+    """
+    if not points:
+        return None
+    count = len(points)
+
+    def x_of(index):
+        return round(TREND_WIDTH * (index + 0.5) / count, 1)
+
+    def y_of(share):
+        return round(TREND_HEIGHT * (1 - share), 1)
+
+    scale = points[-1]["maximum"] or 1
+    bands = tuple(
+        TrendBand(
+            number=level.number,
+            name=level.name,
+            y=y_of(min(level.max_score + 0.5, scale) / scale),
+            height=round(
+                TREND_HEIGHT
+                * (min(level.max_score + 0.5, scale) - max(level.min_score - 0.5, 0))
+                / scale,
+                1,
+            ),
+        )
+        for level in levels
+    )
+
+    def series(name, css_class, shares):
+        dots = tuple((x_of(i), y_of(share)) for i, share in enumerate(shares))
+        return TrendSeries(name, css_class, " ".join(f"{x},{y}" for x, y in dots), dots)
+
+    all_series = [
+        series(
+            "total",
+            "trend-total",
+            [p["total"] / p["maximum"] if p["maximum"] else 0 for p in points],
+        )
+    ]
+    for index, (key, name) in enumerate(dimension_names.items()):
+        shares = []
+        for p in points:
+            dimension = p["dimensions"].get(key, {})
+            shares.append(
+                dimension.get("score", 0) / dimension["maximum"] if dimension.get("maximum") else 0
+            )
+        all_series.append(series(name, f"trend-dimension-{index + 1}", shares))
+    return TrendChart(TREND_WIDTH, TREND_HEIGHT, bands, tuple(all_series))

@@ -1,5 +1,6 @@
 """Queries: each function fetches what one page or service needs, in a fixed number of queries."""
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -8,10 +9,14 @@ from assessments.models import (
     Answer,
     AnswerOption,
     Assessment,
+    Dimension,
+    Invitation,
     Level,
+    Membership,
     Question,
     Questionnaire,
     QuestionnaireVersion,
+    ShareLink,
 )
 from assessments.services.scoring import (
     DimensionSpec,
@@ -127,3 +132,103 @@ def assessments_of(user) -> list[Assessment]:
         .select_related("version__questionnaire", "level")
         .order_by("-created_at")
     )
+
+
+TEAM_PAGE_SIZE = 20
+
+
+def memberships_of(user) -> list[Membership]:
+    """The teams a user belongs to, with the team, by team name."""
+    if not user.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=user).select_related("team").order_by("team__name"))
+
+
+def membership_or_404(user, team_id: int) -> Membership:
+    """The user's membership of the team; 404 for everyone else, so a team's existence is
+    never confirmed to outsiders."""
+    if not user.is_authenticated:
+        raise Http404("No such team")
+    return get_object_or_404(Membership.objects.select_related("team"), user=user, team_id=team_id)
+
+
+def team_assessments_page(team, page_number) -> Page:
+    """One page of the team's assessments, newest first, with who took them and their level."""
+    assessments = (
+        Assessment.objects.filter(team=team)
+        .select_related("owner", "version", "level")
+        .order_by("-created_at", "-pk")
+    )
+    return Paginator(assessments, TEAM_PAGE_SIZE).get_page(page_number)
+
+
+def completed_team_assessments(team) -> list[Assessment]:
+    """Every completed assessment of the team, oldest first: the trend and the compare choices."""
+    return list(
+        Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED)
+        .select_related("level")
+        .order_by("completed_at", "pk")
+        .only(
+            "pk", "completed_at", "created_at", "total_score", "max_score", "dimension_scores",
+            "status", "level__number", "level__name", "version_id",
+        )
+    )
+
+
+def dimension_names(version_id) -> dict[str, str]:
+    return dict(
+        Dimension.objects.filter(version_id=version_id).order_by("order").values_list("key", "name")
+    )
+
+
+def team_members(team) -> list[Membership]:
+    return list(team.memberships.select_related("user").order_by("joined_at"))
+
+
+def open_invitations(team) -> list[Invitation]:
+    from django.utils import timezone
+
+    return list(
+        team.invitations.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("-created_at")
+    )
+
+
+def team_assessment_or_404(team, assessment_id: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.select_related("version__questionnaire", "level", "owner"),
+        team=team,
+        pk=assessment_id,
+    )
+
+
+def active_share_links(assessment) -> list[ShareLink]:
+    return list(assessment.share_links.filter(revoked_at__isnull=True))
+
+
+def share_link_or_404(token: str) -> ShareLink:
+    return get_object_or_404(
+        ShareLink.objects.select_related("assessment__version__questionnaire", "assessment__level"),
+        token=token,
+    )
+
+
+def team_history(team) -> tuple[list[Assessment], dict[int, list[tuple]]]:
+    """Every assessment of the team with its answers, in two queries whatever their number."""
+    assessments = list(
+        Assessment.objects.filter(team=team)
+        .select_related("owner", "version", "level")
+        .order_by("created_at", "pk")
+    )
+    answers: dict[int, list[tuple]] = {}
+    rows = (
+        Answer.objects.filter(assessment__team=team)
+        .order_by("question__order")
+        .values_list(
+            "assessment_id", "question__key", "question__text", "option__text", "option__score"
+        )
+    )
+    for assessment_id, *answer in rows:
+        answers.setdefault(assessment_id, []).append(tuple(answer))
+    return assessments, answers

@@ -12,16 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.forms import AnswerForm
-from assessments.services import assessments, charts, reports, selectors
+from assessments.forms import AnswerForm, TeamChoiceForm
+from assessments.models import Membership
+from assessments.services import assessments, charts, reports, selectors, teams
 
 
 @require_GET
 def home(request):
     version = selectors.published_version()
-    question_count = version.questions.count() if version else 0
+    memberships = selectors.memberships_of(request.user)
     return render(
-        request, "assessments/home.html", {"version": version, "question_count": question_count}
+        request,
+        "assessments/home.html",
+        {
+            "version": version,
+            "question_count": version.questions.count() if version else 0,
+            "team_form": TeamChoiceForm(memberships) if memberships else None,
+        },
     )
 
 
@@ -31,7 +38,14 @@ def start(request):
     if version is None:
         messages.error(request, _("No questionnaire is published yet, so nothing can be started."))
         return redirect("assessments:home")
-    assessment = assessments.start(version, owner=request.user)
+    team = None
+    if request.user.is_authenticated:
+        form = TeamChoiceForm(selectors.memberships_of(request.user), request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose one of your own teams, or just you."))
+            return redirect("assessments:home")
+        team = form.chosen_team()
+    assessment = teams.start_for_team(version, request.user, team)
     messages.info(
         request,
         _(
@@ -122,6 +136,7 @@ def review(request, token):
     questions = selectors.questions_with_options(assessment.version)
     answered = selectors.choices_of(assessment)
     rows = reports.review_rows(questions, answered)
+    memberships = selectors.memberships_of(request.user)
     return render(
         request,
         "assessments/review.html",
@@ -129,6 +144,9 @@ def review(request, token):
             "assessment": assessment,
             "rows": rows,
             "missing": [row for row in rows if row.option is None],
+            "claim_form": TeamChoiceForm(memberships, allow_personal=False)
+            if memberships and assessment.team_id is None
+            else None,
         },
     )
 
@@ -151,12 +169,23 @@ def results(request, token):
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
     report = reports.build(assessment)
+    membership = None
+    if assessment.team_id and request.user.is_authenticated:
+        membership = Membership.objects.filter(
+            team_id=assessment.team_id, user=request.user
+        ).first()
+    memberships = selectors.memberships_of(request.user)
     return render(
         request,
         "assessments/results.html",
         {
             "assessment": assessment,
             "report": report,
+            "membership": membership,
+            "share_links": selectors.active_share_links(assessment) if membership else [],
+            "claim_form": TeamChoiceForm(memberships, allow_personal=False)
+            if memberships and assessment.team_id is None
+            else None,
             "scale": charts.level_scale(report.result, report.version_spec),
             "dimension_map": charts.dimension_map(report.result),
             "question_bars": charts.question_bars(report.result),

@@ -1,0 +1,373 @@
+"""Accounts, teams, invitations, history, comparison, sharing and export."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
+from assessments.models import Invitation, Membership
+from assessments.services import charts, history, reports, selectors, teams
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("assessments:teams")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome, %(name)s: your account is ready.") % {"name": user.get_username()}
+        )
+        return redirect(_safe_next(request, reverse("assessments:teams")))
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_list(request):
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = teams.create_team(request.user, form.cleaned_data["name"])
+        messages.success(
+            request, _("%(team)s is ready. Invite your colleagues from its members page.") % {
+                "team": team.name
+            }
+        )
+        return redirect(team)
+    return render(
+        request,
+        "teams/list.html",
+        {"memberships": selectors.memberships_of(request.user), "form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_GET
+def team_detail(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    team = membership.team
+    page = selectors.team_assessments_page(team, request.GET.get("page"))
+    completed = selectors.completed_team_assessments(team)
+    latest = completed[-1] if completed else None
+    trend = None
+    if latest:
+        levels = list(latest.version.levels.order_by("min_score"))
+        trend = charts.trend(
+            [
+                {"total": a.total_score, "maximum": a.max_score, "dimensions": a.dimension_scores}
+                for a in completed
+            ],
+            levels,
+            selectors.dimension_names(latest.version_id),
+        )
+    return render(
+        request,
+        "teams/detail.html",
+        {
+            "team": team,
+            "membership": membership,
+            "page": page,
+            "latest": latest,
+            "completed": completed,
+            "trend": trend,
+            "dimension_names": selectors.dimension_names(latest.version_id) if latest else {},
+        },
+    )
+
+
+def _owner_or_403(request, team_id) -> Membership:
+    membership = selectors.membership_or_404(request.user, team_id)
+    if not membership.is_owner:
+        raise PermissionDenied
+    return membership
+
+
+@require_GET
+def team_members(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    return render(
+        request,
+        "teams/members.html",
+        {
+            "team": membership.team,
+            "membership": membership,
+            "members": selectors.team_members(membership.team),
+            "invitations": selectors.open_invitations(membership.team)
+            if membership.is_owner
+            else [],
+        },
+    )
+
+
+@require_POST
+def invite(request, team_id):
+    membership = _owner_or_403(request, team_id)
+    invitation = teams.create_invitation(membership.team, request.user)
+    link = request.build_absolute_uri(reverse("assessments:invitation", args=[invitation.token]))
+    messages.success(
+        request,
+        _("Send this single-use link to the person you invite; it expires in %(days)s days: %(link)s")
+        % {"days": teams.INVITATION_DAYS, "link": link},
+    )
+    return redirect("assessments:team_members", team_id=team_id)
+
+
+@require_POST
+def revoke_invitation(request, team_id, invitation_id):
+    membership = _owner_or_403(request, team_id)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, team=membership.team)
+    teams.revoke_invitation(invitation)
+    messages.success(request, _("The invitation is revoked; its link no longer works."))
+    return redirect("assessments:team_members", team_id=team_id)
+
+
+@require_POST
+def remove_member(request, team_id, membership_id):
+    membership = _owner_or_403(request, team_id)
+    target = get_object_or_404(Membership, pk=membership_id, team=membership.team)
+    try:
+        teams.remove_member(membership.team, target)
+    except teams.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is no longer a member.") % {"name": target.user.get_username()},
+        )
+    if target.pk == membership.pk and not Membership.objects.filter(pk=membership.pk).exists():
+        return redirect("assessments:teams")
+    return redirect("assessments:team_members", team_id=team_id)
+
+
+@require_POST
+def transfer_ownership(request, team_id, membership_id):
+    membership = _owner_or_403(request, team_id)
+    target = get_object_or_404(Membership, pk=membership_id, team=membership.team)
+    teams.transfer_ownership(membership.team, membership, target)
+    messages.success(
+        request, _("%(name)s now owns the team.") % {"name": target.user.get_username()}
+    )
+    return redirect("assessments:team_members", team_id=team_id)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("team"), token=token)
+    problem = teams.invitation_problem(invitation)
+    if request.method == "POST" and request.user.is_authenticated and not problem:
+        try:
+            teams.accept_invitation(token, request.user)
+        except teams.TeamError as error:
+            problem = str(error)
+        else:
+            messages.success(
+                request, _("You are now a member of %(team)s.") % {"team": invitation.team.name}
+            )
+            return redirect(invitation.team)
+    return render(
+        request,
+        "teams/invitation.html",
+        {"invitation": invitation, "problem": problem},
+        status=410 if problem else 200,
+    )
+
+
+@require_GET
+def compare(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    completed = selectors.completed_team_assessments(membership.team)
+    form = CompareForm(completed, request.GET or None)
+    comparison = None
+    if form.is_bound and form.is_valid():
+        by_id = {a.pk: a for a in completed}
+        first, second = by_id[form.cleaned_data["before"]], by_id[form.cleaned_data["after"]]
+        if (second.completed_at, second.pk) < (first.completed_at, first.pk):
+            first, second = second, first
+        report_before = reports.build(selectors.team_assessment_or_404(membership.team, first.pk))
+        report_after = reports.build(selectors.team_assessment_or_404(membership.team, second.pk))
+        comparison = history.compare(
+            report_before.result,
+            report_after.result,
+            level_names=(report_before.level.name, report_after.level.name),
+            same_version=first.version_id == second.version_id,
+        )
+        return render(
+            request,
+            "teams/compare.html",
+            {
+                "team": membership.team,
+                "form": form,
+                "comparison": comparison,
+                "before": report_before.assessment,
+                "after": report_after.assessment,
+            },
+        )
+    return render(
+        request,
+        "teams/compare.html",
+        {"team": membership.team, "form": form, "comparison": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _history_rows(team):
+    assessments, answers = selectors.team_history(team)
+    return [
+        history.HistoryRow(
+            started=a.created_at.isoformat(),
+            completed=a.completed_at.isoformat() if a.completed_at else "",
+            taken_by=a.owner.get_username() if a.owner else "",
+            version=a.version.number,
+            status=a.status,
+            total=a.total_score,
+            maximum=a.max_score,
+            level=a.level.name if a.level else "",
+            dimensions={key: value["score"] for key, value in a.dimension_scores.items()},
+            answers={
+                key: {"question": text, "answer": option, "score": score}
+                for key, text, option, score in answers.get(a.pk, [])
+            },
+        )
+        for a in assessments
+    ]
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def export_csv(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    rows = _history_rows(membership.team)
+    return _download(
+        history.history_csv(rows),
+        "text/csv; charset=utf-8",
+        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.csv",
+    )
+
+
+@require_GET
+def export_json(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    document = {
+        "team": membership.team.name,
+        "assessments": [row.__dict__ for row in _history_rows(membership.team)],
+    }
+    return _download(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        "application/json",
+        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
+    )
+
+
+@require_POST
+def share(request, team_id, assessment_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
+    try:
+        link = teams.share(assessment, request.user)
+    except teams.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Anyone with this link can read the result, without your team's name: %(link)s")
+            % {"link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))},
+        )
+    return redirect("assessments:results", token=assessment.token)
+
+
+@require_POST
+def revoke_share(request, team_id, assessment_id, link_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
+    link = get_object_or_404(assessment.share_links, pk=link_id)
+    teams.revoke_share(link)
+    messages.success(request, _("The share link is revoked; it no longer shows the result."))
+    return redirect("assessments:results", token=assessment.token)
+
+
+@require_POST
+def start_from(request, team_id, assessment_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    previous = selectors.team_assessment_or_404(membership.team, assessment_id)
+    version = selectors.published_version(previous.version.questionnaire.slug)
+    if version is None:
+        messages.error(request, _("No questionnaire is published at the moment."))
+        return redirect(membership.team)
+    assessment = teams.start_from_previous(previous, version, request.user)
+    messages.info(
+        request,
+        _("This new assessment starts from the earlier answers: change only what moved."),
+    )
+    return redirect("assessments:review", token=assessment.token)
+
+
+@require_GET
+def shared(request, token):
+    link = selectors.share_link_or_404(token)
+    if not link.is_active:
+        return render(request, "teams/share_revoked.html", status=410)
+    report = reports.build(link.assessment)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "assessment": link.assessment,
+            "report": report,
+            "shared": True,
+            "scale": charts.level_scale(report.result, report.version_spec),
+            "dimension_map": charts.dimension_map(report.result),
+            "question_bars": charts.question_bars(report.result),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim(request, token):
+    assessment = selectors.assessment_by_token(token)
+    form = TeamChoiceForm(selectors.memberships_of(request.user), request.POST, allow_personal=False)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your own teams."))
+        return redirect("assessments:resume", token=token)
+    try:
+        teams.claim(assessment, request.user, form.chosen_team())
+    except teams.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The assessment now belongs to %(team)s.") % {"team": form.chosen_team().name},
+        )
+    return redirect("assessments:resume", token=token)
+
