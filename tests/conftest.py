@@ -92,3 +92,36 @@ def scores_for_total(total, questions=7, top=4):
         remaining -= scores[-1]
     assert remaining == 0
     return scores
+
+
+@pytest.fixture
+def people(db, django_user_model):
+    """An owner and a member of one team, and someone from another team."""
+    from assessments.services import teams
+
+    owner = django_user_model.objects.create_user("olivia", "olivia@example.com", "pw-olivia-123")
+    member = django_user_model.objects.create_user("mateo", "mateo@example.com", "pw-mateo-123")
+    outsider = django_user_model.objects.create_user("xena", "xena@example.com", "pw-xena-123")
+    team = teams.create_team(owner, "Platform team")
+    teams.accept_invitation(teams.create_invitation(team, owner).token, member)
+    other_team = teams.create_team(outsider, "Other team")
+    return {
+        "owner": owner,
+        "member": member,
+        "outsider": outsider,
+        "team": team,
+        "other_team": other_team,
+    }
+
+
+@pytest.fixture
+def team_assessment(default_version, people):
+    """Make a completed assessment of the team with the given scores, taken by the member."""
+    from assessments.services import teams
+
+    def make(scores, complete=True, by="member"):
+        assessment = teams.start_for_team(default_version, people[by], people["team"])
+        choose(assessment, scores)
+        return assessments.complete(assessment) if complete else assessment
+
+    return make

@@ -149,8 +149,12 @@ def revoke_invitation(request, team_id, invitation_id):
 
 @require_POST
 def remove_member(request, team_id, membership_id):
-    membership = _owner_or_403(request, team_id)
+    """Owners remove anyone; every member may remove themselves (leave the team)."""
+    membership = selectors.membership_or_404(request.user, team_id)
     target = get_object_or_404(Membership, pk=membership_id, team=membership.team)
+    leaving = target.pk == membership.pk
+    if not membership.is_owner and not leaving:
+        raise PermissionDenied
     try:
         teams.remove_member(membership.team, target)
     except teams.TeamError as error:
@@ -160,7 +164,7 @@ def remove_member(request, team_id, membership_id):
             request,
             _("%(name)s is no longer a member.") % {"name": target.user.get_username()},
         )
-    if target.pk == membership.pk and not Membership.objects.filter(pk=membership.pk).exists():
+    if leaving and not Membership.objects.filter(pk=membership.pk).exists():
         return redirect("assessments:teams")
     return redirect("assessments:team_members", team_id=team_id)
 
