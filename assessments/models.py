@@ -523,7 +523,10 @@ class ShareLink(models.Model):
     """A read-only link to one completed result, for someone outside the team."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("assessment")
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="share_links",
+        verbose_name=_("assessment"),
     )
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
     created_by = models.ForeignKey(

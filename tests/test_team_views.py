@@ -51,9 +51,7 @@ def test_sign_up_follows_a_safe_next_only(client, db):
 
 
 def test_log_in_log_out_and_change_password(client, people):
-    response = client.post(
-        reverse("login"), {"username": "olivia", "password": "pw-olivia-123"}
-    )
+    response = client.post(reverse("login"), {"username": "olivia", "password": "pw-olivia-123"})
     assert response.url == reverse("assessments:teams")
     response = client.post(
         reverse("password_change"),
@@ -89,7 +87,9 @@ def test_create_a_team_from_the_teams_page(client, people):
     client.force_login(people["outsider"])
     response = client.post(reverse("assessments:teams"), {"name": "  Search squad "})
     membership = Membership.objects.get(user=people["outsider"], team__name="Search squad")
-    assert membership.is_owner and response.url == reverse("assessments:team", args=[membership.team_id])
+    assert membership.is_owner and response.url == reverse(
+        "assessments:team", args=[membership.team_id]
+    )
     assert client.post(reverse("assessments:teams"), {"name": "   "}).status_code == 400
 
 
@@ -168,7 +168,9 @@ def test_compare_refuses_bad_choices(client, people, team_assessment, query):
     assert response.status_code == 400
 
 
-def test_compare_refuses_assessments_of_another_team(client, people, team_assessment, default_version):
+def test_compare_refuses_assessments_of_another_team(
+    client, people, team_assessment, default_version
+):
     mine = team_assessment([1] * 7)
     theirs = teams.start_for_team(default_version, people["outsider"], people["other_team"])
     client.force_login(people["member"])
@@ -288,9 +290,7 @@ def test_claim_an_anonymous_assessment_from_its_link(client, default_version, pe
 def test_start_from_a_previous_assessment(client, people, team_assessment):
     previous = team_assessment([3, 3, 1, 1, 2, 2, 0])
     client.force_login(people["owner"])
-    response = client.post(
-        reverse("assessments:start_from", args=[people["team"].pk, previous.pk])
-    )
+    response = client.post(reverse("assessments:start_from", args=[people["team"].pk, previous.pk]))
     follow_up = Assessment.objects.exclude(pk=previous.pk).get()
     assert response.url == reverse("assessments:review", args=[follow_up.token])
     assert follow_up.owner == people["owner"] and follow_up.team == people["team"]

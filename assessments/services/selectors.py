@@ -169,8 +169,16 @@ def completed_team_assessments(team) -> list[Assessment]:
         .select_related("level")
         .order_by("completed_at", "pk")
         .only(
-            "pk", "completed_at", "created_at", "total_score", "max_score", "dimension_scores",
-            "status", "level__number", "level__name", "version_id",
+            "pk",
+            "completed_at",
+            "created_at",
+            "total_score",
+            "max_score",
+            "dimension_scores",
+            "status",
+            "level__number",
+            "level__name",
+            "version_id",
         )
     )
 

@@ -55,9 +55,9 @@ def team_list(request):
     if request.method == "POST" and form.is_valid():
         team = teams.create_team(request.user, form.cleaned_data["name"])
         messages.success(
-            request, _("%(team)s is ready. Invite your colleagues from its members page.") % {
-                "team": team.name
-            }
+            request,
+            _("%(team)s is ready. Invite your colleagues from its members page.")
+            % {"team": team.name},
         )
         return redirect(team)
     return render(
@@ -132,7 +132,9 @@ def invite(request, team_id):
     link = request.build_absolute_uri(reverse("assessments:invitation", args=[invitation.token]))
     messages.success(
         request,
-        _("Send this single-use link to the person you invite; it expires in %(days)s days: %(link)s")
+        _(
+            "Send this single-use link to the person you invite; it expires in %(days)s days: %(link)s"
+        )
         % {"days": teams.INVITATION_DAYS, "link": link},
     )
     return redirect("assessments:team_members", team_id=team_id)
@@ -305,7 +307,9 @@ def share(request, team_id, assessment_id):
         messages.success(
             request,
             _("Anyone with this link can read the result, without your team's name: %(link)s")
-            % {"link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))},
+            % {
+                "link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))
+            },
         )
     return redirect("assessments:results", token=assessment.token)
 
@@ -360,7 +364,9 @@ def shared(request, token):
 @require_POST
 def claim(request, token):
     assessment = selectors.assessment_by_token(token)
-    form = TeamChoiceForm(selectors.memberships_of(request.user), request.POST, allow_personal=False)
+    form = TeamChoiceForm(
+        selectors.memberships_of(request.user), request.POST, allow_personal=False
+    )
     if not form.is_valid():
         messages.error(request, _("Choose one of your own teams."))
         return redirect("assessments:resume", token=token)
@@ -374,4 +380,3 @@ def claim(request, token):
             _("The assessment now belongs to %(team)s.") % {"team": form.chosen_team().name},
         )
     return redirect("assessments:resume", token=token)
-

@@ -1,0 +1,129 @@
+"""Every team URL, walked as anonymous, as a member of another team, as a member and as an owner.
+
+Outsiders get 404 whether or not the team exists, so nothing confirms a team to them.
+"""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Membership
+from assessments.services import teams
+
+OK = {"GET": 200, "POST": 302}
+
+
+@pytest.fixture
+def world(people, team_assessment):
+    assessment = team_assessment([2] * 7)
+    link = teams.share(assessment, people["member"])
+    invitation = teams.create_invitation(people["team"], people["owner"])
+    return {
+        **people,
+        "assessment": assessment,
+        "link": link,
+        "invitation": invitation,
+        "owner_membership": Membership.objects.get(team=people["team"], user=people["owner"]),
+        "member_membership": Membership.objects.get(team=people["team"], user=people["member"]),
+    }
+
+
+def routes(w, role):
+    team = w["team"].pk
+    a = w["assessment"].pk
+    # Removing or promoting someone else: the owner acts on the member, the member on the owner.
+    other = w["owner_membership"] if role == "member" else w["member_membership"]
+    return {
+        "team": ("GET", reverse("assessments:team", args=[team]), "member"),
+        "members": ("GET", reverse("assessments:team_members", args=[team]), "member"),
+        "compare": ("GET", reverse("assessments:compare", args=[team]), "member"),
+        "export_csv": ("GET", reverse("assessments:export_csv", args=[team]), "member"),
+        "export_json": ("GET", reverse("assessments:export_json", args=[team]), "member"),
+        "invite": ("POST", reverse("assessments:invite", args=[team]), "owner"),
+        "revoke_invitation": (
+            "POST",
+            reverse("assessments:revoke_invitation", args=[team, w["invitation"].pk]),
+            "owner",
+        ),
+        "remove_member": (
+            "POST",
+            reverse("assessments:remove_member", args=[team, other.pk]),
+            "owner",
+        ),
+        "transfer_ownership": (
+            "POST",
+            reverse("assessments:transfer_ownership", args=[team, other.pk]),
+            "owner",
+        ),
+        "share": ("POST", reverse("assessments:share", args=[team, a]), "member"),
+        "revoke_share": (
+            "POST",
+            reverse("assessments:revoke_share", args=[team, a, w["link"].pk]),
+            "member",
+        ),
+        "start_from": ("POST", reverse("assessments:start_from", args=[team, a]), "member"),
+    }
+
+
+ROUTE_NAMES = [
+    "team",
+    "members",
+    "compare",
+    "export_csv",
+    "export_json",
+    "invite",
+    "revoke_invitation",
+    "remove_member",
+    "transfer_ownership",
+    "share",
+    "revoke_share",
+    "start_from",
+]
+
+
+def expected(role, needs):
+    if role in ("anonymous", "outsider"):
+        return 404
+    if needs == "owner" and role == "member":
+        return 403
+    return None  # success: 200 for GET, 302 for POST
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "owner"])
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_every_team_url_answers_each_role(client, world, role, name):
+    if role != "anonymous":
+        client.force_login(world[role])
+    method, url, needs = routes(world, role)[name]
+    response = client.get(url) if method == "GET" else client.post(url)
+    assert response.status_code == (expected(role, needs) or OK[method])
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member"])
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+def test_a_team_that_does_not_exist_is_404_like_one_you_are_not_in(client, world, role, name):
+    if role != "anonymous":
+        client.force_login(world[role])
+    method, url, _needs = routes(world, role)[name]
+    missing = url.replace(f"/teams/{world['team'].pk}/", "/teams/999999/")
+    response = client.get(missing) if method == "GET" else client.post(missing)
+    assert response.status_code == 404
+
+
+def test_outsiders_change_nothing(client, world):
+    client.force_login(world["outsider"])
+    for name in ROUTE_NAMES:
+        method, url, _needs = routes(world, "outsider")[name]
+        client.post(url)
+    world["link"].refresh_from_db()
+    world["invitation"].refresh_from_db()
+    assert world["link"].is_active and world["invitation"].is_open
+    assert Membership.objects.filter(team=world["team"]).count() == 2
+    assert world["team"].assessments.count() == 1
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "owner"])
+def test_the_team_list_needs_a_sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+    response = client.get(reverse("assessments:teams"))
+    assert response.status_code == (302 if role == "anonymous" else 200)

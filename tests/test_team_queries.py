@@ -1,0 +1,66 @@
+"""The team page and the exports run a fixed number of queries whatever the history's size."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Answer, Assessment
+
+
+def bulk_history(version, team, users, count):
+    """`count` completed assessments with all their answers, written in a few bulk inserts."""
+    questions = list(version.questions.prefetch_related("options").order_by("order"))
+    level = version.levels.get(number=2)
+    start = timezone.now() - timedelta(days=count)
+    made = Assessment.objects.bulk_create(
+        Assessment(
+            version=version,
+            team=team,
+            owner=users[index % len(users)],
+            status=Assessment.Status.COMPLETED,
+            created_at=start + timedelta(days=index),
+            completed_at=start + timedelta(days=index, hours=1),
+            total_score=14,
+            max_score=28,
+            level=level,
+            dimension_scores={
+                "application": {"score": 6, "maximum": 12},
+                "operational": {"score": 8, "maximum": 16},
+            },
+        )
+        for index in range(count)
+    )
+    Answer.objects.bulk_create(
+        Answer(assessment=assessment, question=question, option=question.options.all()[2])
+        for assessment in made
+        for question in questions
+    )
+
+
+@pytest.mark.parametrize("count", [1, 500])
+def test_team_page_queries_do_not_grow(
+    client, default_version, people, django_assert_max_num_queries, count
+):
+    bulk_history(default_version, people["team"], [people["owner"], people["member"]], count)
+    client.force_login(people["member"])
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:team", args=[people["team"].pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("<circle") == count
+
+
+@pytest.mark.parametrize("count", [1, 500])
+@pytest.mark.parametrize("export", ["export_csv", "export_json"])
+def test_exports_queries_do_not_grow(
+    client, default_version, people, django_assert_max_num_queries, count, export
+):
+    bulk_history(default_version, people["team"], [people["owner"], people["member"]], count)
+    client.force_login(people["member"])
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse(f"assessments:{export}", args=[people["team"].pk]))
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    if export == "export_csv":
+        assert len(lines) == count + 1
