@@ -112,7 +112,7 @@ def test_a_team_that_does_not_exist_is_404_like_one_you_are_not_in(client, world
 def test_outsiders_change_nothing(client, world):
     client.force_login(world["outsider"])
     for name in ROUTE_NAMES:
-        method, url, _needs = routes(world, "outsider")[name]
+        _method, url, _needs = routes(world, "outsider")[name]
         client.post(url)
     world["link"].refresh_from_db()
     world["invitation"].refresh_from_db()

@@ -133,7 +133,8 @@ def invite(request, team_id):
     messages.success(
         request,
         _(
-            "Send this single-use link to the person you invite; it expires in %(days)s days: %(link)s"
+            "Send this single-use link to the person you invite; "
+            "it expires in %(days)s days: %(link)s"
         )
         % {"days": teams.INVITATION_DAYS, "link": link},
     )
