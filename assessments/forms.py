@@ -105,6 +105,10 @@ class CompareForm(forms.Form):
         ]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices
+        if len(completed) >= 2:
+            # By default, the last two: what changed most recently.
+            self.fields["before"].initial = completed[-2].pk
+            self.fields["after"].initial = completed[-1].pk
 
     def clean(self):
         cleaned = super().clean()
