@@ -20,11 +20,15 @@ from assessments.models import (
     AnswerOption,
     Assessment,
     Dimension,
+    Invitation,
     Level,
+    Membership,
     Question,
     Questionnaire,
     QuestionnaireVersion,
     Reference,
+    ShareLink,
+    Team,
 )
 from assessments.services import selectors, versions
 
@@ -348,3 +352,31 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name", "members__username"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["team", "created_by", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["team"]
+    list_select_related = ["team", "created_by"]
+    readonly_fields = ["token", "used_at", "used_by"]
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "created_by", "created_at", "revoked_at"]
+    list_select_related = ["assessment", "created_by"]
+    readonly_fields = ["token"]
