@@ -92,3 +92,15 @@ def test_an_exception_shows_the_styled_500_without_a_traceback(client, db, monke
     assert b"Something went wrong on our side" in response.content
     assert b"secret internal detail" not in response.content
     assert b"Traceback" not in response.content
+
+
+def test_client_ip_trusts_only_the_configured_number_of_proxies(rf, settings):
+    from maturity.client_ip import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"
+    settings.TRUSTED_PROXY_COUNT = 3
+    assert client_ip(request) == "10.0.0.2"

@@ -14,6 +14,20 @@ from assessments.models import Assessment, Invitation, Membership, ShareLink
 from assessments.services import teams, versions
 
 
+def signs_in(client, username, password):
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+def test_repeated_failed_sign_ins_lock_the_name_out_for_a_while(client, people):
+    for _ in range(5):
+        assert not signs_in(client, "olivia", "wrong-guess")
+    response = client.post(reverse("login"), {"username": "olivia", "password": "pw-olivia-123"})
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+    assert signs_in(client, "mateo", "pw-mateo-123")
+
+
 def test_sign_up_signs_in_and_leads_to_teams(client, db):
     response = client.post(
         reverse("assessments:signup"),
@@ -64,7 +78,7 @@ def test_log_in_log_out_and_change_password(client, people):
     assert response.url == reverse("password_change_done")
     client.post(reverse("logout"))
     assert client.get(reverse("assessments:teams")).status_code == 302
-    assert client.login(username="olivia", password="another-long-phrase")
+    assert signs_in(client, "olivia", "another-long-phrase")
 
 
 def test_password_reset_sends_a_mail_with_a_working_link(client, people):
@@ -80,7 +94,7 @@ def test_password_reset_sends_a_mail_with_a_working_link(client, people):
         {"new_password1": "reset-long-phrase", "new_password2": "reset-long-phrase"},
     )
     assert response.url == reverse("password_reset_complete")
-    assert client.login(username="olivia", password="reset-long-phrase")
+    assert signs_in(client, "olivia", "reset-long-phrase")
 
 
 def test_create_a_team_from_the_teams_page(client, people):
