@@ -267,22 +267,9 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
             )
 
 
-@admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["order", "text", "dimension", "version"]
-    list_display_links = ["order", "text"]
-    list_filter = ["version__questionnaire", "version", "dimension__name"]
-    list_select_related = ["dimension", "version__questionnaire"]
-    search_fields = ["text", "help_text", "key", "options__text"]
-    ordering = ["version", "order"]
-    inlines = [AnswerOptionInline]
-    fields = ["version", "dimension", "order", "key", "text", "help_text"]
-
-    def has_change_permission(self, request, obj=None):
-        # A frozen question is shown with Django's read-only view.
-        if obj is not None and obj.version.is_frozen:
-            return False
-        return super().has_change_permission(request, obj)
+class VersionContentAdmin(admin.ModelAdmin):
+    """Admin for content that belongs to one version: new content goes into drafts only,
+    frozen content cannot be deleted, and publishing problems show beside their fields."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -306,8 +293,26 @@ class QuestionAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
+@admin.register(Question)
+class QuestionAdmin(VersionContentAdmin):
+    list_display = ["order", "text", "dimension", "version"]
+    list_display_links = ["order", "text"]
+    list_filter = ["version__questionnaire", "version", "dimension__name"]
+    list_select_related = ["dimension", "version__questionnaire"]
+    search_fields = ["text", "help_text", "key", "options__text"]
+    ordering = ["version", "order"]
+    inlines = [AnswerOptionInline]
+    fields = ["version", "dimension", "order", "key", "text", "help_text"]
+
+    def has_change_permission(self, request, obj=None):
+        # A frozen question is shown with Django's read-only view.
+        if obj is not None and obj.version.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(VersionContentAdmin):
     list_display = ["__str__", "min_score", "max_score", "version"]
     list_filter = ["version__questionnaire", "version"]
     list_select_related = ["version__questionnaire"]
@@ -317,26 +322,10 @@ class LevelAdmin(admin.ModelAdmin):
     fields = ["version", "number", "name", "min_score", "max_score", "description", "guidance"]
 
     def get_readonly_fields(self, request, obj=None):
+        # Advice stays editable on a published version; the band and its place do not.
         if obj is not None and obj.version.is_frozen:
             return ["version", "number", "min_score", "max_score"]
         return []
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        _show_problems_next_to_fields(request, form, obj)
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "version":
-            kwargs["queryset"] = QuestionnaireVersion.objects.filter(
-                status=QuestionnaireVersion.Status.DRAFT
-            ).select_related("questionnaire")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.version.is_frozen:
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Assessment)

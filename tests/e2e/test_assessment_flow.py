@@ -32,9 +32,10 @@ def test_the_whole_flow_with_leave_and_resume(page, new_page, questionnaire):
     page.goto("/")
     assert_accessible(page)
     page.get_by_role("button", name="Start the assessment").click()
-    expect(page.get_by_text("private link")).to_be_visible()
+    expect(page.get_by_text("Your assessment has a private link")).to_be_visible()
     assert_accessible(page)
-    private_link = page.url.rsplit("/q/", 1)[0] + "/"
+    private_link = page.locator(".private-link a").get_attribute("href")
+    assert page.url.endswith(private_link + "q/1/")
 
     answer(page, questionnaire, 1, 3)
     option_label(page, 2, questionnaire, 2).check()
