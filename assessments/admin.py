@@ -20,6 +20,7 @@ from assessments.models import (
     AnswerOption,
     Assessment,
     Dimension,
+    FrozenVersionError,
     Invitation,
     Level,
     Membership,
@@ -118,7 +119,18 @@ class ReferenceInline(admin.StackedInline):
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ["title", "slug"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else {"slug": ["title"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # Links and the home page find a questionnaire by its slug once it has been published.
+        if (
+            obj is not None
+            and obj.versions.exclude(status=QuestionnaireVersion.Status.DRAFT).exists()
+        ):
+            return ["slug"]
+        return []
 
 
 @admin.register(QuestionnaireVersion)
@@ -169,16 +181,6 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.preview_view),
                 name="assessments_questionnaireversion_preview",
             ),
-            path(
-                "<int:pk>/publish/",
-                self.admin_site.admin_view(self.publish_view),
-                name="assessments_questionnaireversion_publish",
-            ),
-            path(
-                "<int:pk>/new-draft/",
-                self.admin_site.admin_view(self.new_draft_view),
-                name="assessments_questionnaireversion_new_draft",
-            ),
             *super().get_urls(),
         ]
 
@@ -210,24 +212,18 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
             request, "admin/assessments/questionnaireversion/preview.html", context
         )
 
-    def publish_view(self, request, pk):
-        version = get_object_or_404(QuestionnaireVersion, pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, version):
-            raise PermissionDenied
-        self._publish(request, version)
-        return HttpResponseRedirect(
-            reverse("admin:assessments_questionnaireversion_change", args=[pk])
-        )
-
-    def new_draft_view(self, request, pk):
-        version = get_object_or_404(QuestionnaireVersion, pk=pk)
-        if request.method != "POST" or not self.has_add_permission(request):
-            raise PermissionDenied
-        draft = versions.create_draft(version)
-        messages.success(request, _("%(draft)s is ready to edit.") % {"draft": draft})
-        return HttpResponseRedirect(
-            reverse("admin:assessments_questionnaireversion_change", args=[draft.pk])
-        )
+    def response_change(self, request, obj):
+        # The buttons live inside the change form, so edits are saved before they act.
+        if "_publish" in request.POST:
+            self._publish(request, obj)
+            return HttpResponseRedirect(request.path)
+        if "_new_draft" in request.POST and self.has_add_permission(request):
+            draft = versions.create_draft(obj)
+            messages.success(request, _("%(draft)s is ready to edit.") % {"draft": draft})
+            return HttpResponseRedirect(
+                reverse("admin:assessments_questionnaireversion_change", args=[draft.pk])
+            )
+        return super().response_change(request, obj)
 
     def _publish(self, request, version):
         try:
@@ -270,6 +266,14 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
 class VersionContentAdmin(admin.ModelAdmin):
     """Admin for content that belongs to one version: new content goes into drafts only,
     frozen content cannot be deleted, and publishing problems show beside their fields."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except FrozenVersionError as error:
+            # The version was published while this form was open: nothing was saved.
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.path)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Question
@@ -24,7 +25,8 @@ class AnswerForm(forms.Form):
         self.question = question
         field = self.fields["option"]
         field.label = question.text
-        field.help_text = question.help_text
+        # crispy-bootstrap5 prints help text unescaped; content editors are not all trusted.
+        field.help_text = escape(question.help_text)
         field.choices = [(option.pk, option.text) for option in question.options.all()]
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -365,7 +365,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} in {self.team} ({self.get_role_display()})"
+        return _("%(user)s in %(team)s (%(role)s)") % {
+            "user": self.user,
+            "team": self.team,
+            "role": self.get_role_display(),
+        }
 
     @property
     def is_owner(self) -> bool:
@@ -440,7 +444,7 @@ class Assessment(models.Model):
     )
     team = models.ForeignKey(
         Team,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="assessments",

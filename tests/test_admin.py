@@ -26,6 +26,22 @@ def change_url(obj):
     return reverse(f"admin:assessments_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def press(client, version, button):
+    """Submit a version's change form as shown, with one of its extra buttons."""
+    page = client.get(change_url(version))
+    data = {button: "1"}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
+        for form in formset.forms:
+            for name in form.fields:
+                value = form.instance.pk if name == "id" else form.initial.get(name)
+                if value is not None:
+                    data[form.add_prefix(name)] = getattr(value, "pk", value)
+    return client.post(change_url(version), data, follow=True)
+
+
 def test_content_editor_group_has_content_permissions_only(db):
     group = Group.objects.get(name=CONTENT_EDITOR_GROUP)
     codenames = set(group.permissions.values_list("codename", flat=True))
@@ -95,11 +111,9 @@ def test_a_frozen_level_keeps_its_band_but_guidance_is_editable(editor_client, d
 
 
 def test_new_draft_button_and_publish_with_problems(editor_client, default_version):
-    response = editor_client.post(
-        reverse("admin:assessments_questionnaireversion_new_draft", args=[default_version.pk])
-    )
+    response = press(editor_client, default_version, "_new_draft")
     draft = QuestionnaireVersion.objects.get(number=2)
-    assert response.url == change_url(draft)
+    assert response.redirect_chain[-1][0] == change_url(draft)
     Level.objects.filter(version=draft, number=3).update(min_score=16)
     page = editor_client.get(change_url(draft)).content.decode()
     assert "Before this draft can be published" in page
@@ -107,9 +121,7 @@ def test_new_draft_button_and_publish_with_problems(editor_client, default_versi
     level = draft.levels.get(number=3)
     level_page = editor_client.get(change_url(level)).content.decode()
     assert "Blocks publishing: Level 3 must start at 15" in level_page
-    response = editor_client.post(
-        reverse("admin:assessments_questionnaireversion_publish", args=[draft.pk]), follow=True
-    )
+    response = press(editor_client, draft, "_publish")
     assert b"was not published" in response.content
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -145,9 +157,7 @@ def test_edit_preview_and_publish_a_draft(editor_client, default_version):
         reverse("admin:assessments_questionnaireversion_preview", args=[draft.pk])
     )
     assert b"Which models have you compared" in preview.content
-    response = editor_client.post(
-        reverse("admin:assessments_questionnaireversion_publish", args=[draft.pk]), follow=True
-    )
+    response = press(editor_client, draft, "_publish")
     assert b"is published" in response.content
     draft.refresh_from_db()
     default_version.refresh_from_db()
@@ -211,16 +221,23 @@ def test_frozen_versions_cannot_be_deleted_in_the_admin(admin_client, default_ve
     assert Question.objects.filter(pk=question.pk).exists()
 
 
-def test_preview_and_publish_need_staff(client, default_version):
+def test_preview_needs_staff(client, default_version):
     preview = reverse("admin:assessments_questionnaireversion_preview", args=[default_version.pk])
     assert client.get(preview).status_code == 302
-    publish = reverse("admin:assessments_questionnaireversion_publish", args=[default_version.pk])
-    assert client.get(publish).status_code == 302
 
 
-def test_publish_needs_post(editor_client, default_version):
+def test_question_help_text_is_escaped_for_respondents(editor_client, default_version):
     draft = versions.create_draft(default_version)
-    url = reverse("admin:assessments_questionnaireversion_publish", args=[draft.pk])
-    assert editor_client.get(url).status_code == 403
-    draft.refresh_from_db()
-    assert draft.status == "draft"
+    Question.objects.filter(version=draft, order=1).update(
+        help_text='<meta http-equiv="refresh" content="0;url=https://example.org">'
+    )
+    preview = editor_client.get(
+        reverse("admin:assessments_questionnaireversion_preview", args=[draft.pk])
+    )
+    assert b"<meta http-equiv" not in preview.content
+    assert b"&lt;meta http-equiv" in preview.content
+
+
+def test_the_slug_of_a_published_questionnaire_is_read_only(editor_client, default_version):
+    page = editor_client.get(change_url(default_version.questionnaire)).content.decode()
+    assert 'name="slug"' not in page

@@ -127,3 +127,11 @@ def test_the_team_list_needs_a_sign_in(client, world, role):
         client.force_login(world[role])
     response = client.get(reverse("assessments:teams"))
     assert response.status_code == (302 if role == "anonymous" else 200)
+
+
+def test_a_team_id_too_large_for_the_database_is_404(client, world):
+    client.force_login(world["member"])
+    huge = "1" * 40
+    assert client.get(f"/teams/{huge}/").status_code == 404
+    assert client.get(f"/teams/{huge}/compare/").status_code == 404
+    assert client.post(f"/teams/{huge}/invite/").status_code == 404

@@ -173,3 +173,22 @@ def test_in_progress_team_assessment_choices(team_assessment):
     assessment = team_assessment([0] * 7, complete=False)
     choose(assessment, [4] * 7)
     assert assessments.complete(assessment).total_score == 28
+
+
+def test_a_personal_assessment_can_be_claimed_only_by_its_owner(default_version, people):
+    personal = teams.start_for_team(default_version, people["member"], None)
+    with pytest.raises(teams.TeamError, match="Only the person who took"):
+        teams.claim(personal, people["outsider"], people["other_team"])
+    personal.refresh_from_db()
+    assert personal.team is None
+    assert teams.claim(personal, people["member"], people["team"]).team == people["team"]
+
+
+def test_a_member_opening_an_invitation_does_not_use_it_up(people):
+    invitation = teams.create_invitation(people["team"], people["owner"])
+    teams.accept_invitation(invitation.token, people["owner"])
+    invitation.refresh_from_db()
+    assert invitation.is_open
+    teams.accept_invitation(invitation.token, people["outsider"])
+    invitation.refresh_from_db()
+    assert not invitation.is_open

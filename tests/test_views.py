@@ -276,3 +276,11 @@ def test_results_page_runs_a_fixed_number_of_queries(
     assessments.complete(assessment)
     with django_assert_max_num_queries(7):
         assert client.get(url("results", assessment)).status_code == 200
+
+
+def test_next_is_the_default_button_so_enter_moves_forward(client, default_version):
+    client.post("/start/")
+    assessment = Assessment.objects.get()
+    page = client.get(url("question", assessment, 2)).content.decode()
+    form = page[page.index("<form") : page.index("</form>")]
+    assert form.index('value="next"') < form.index('value="back"')

@@ -149,7 +149,8 @@ def membership_or_404(user, team_id: int) -> Membership:
     never confirmed to outsiders."""
     if not user.is_authenticated:
         raise Http404("No such team")
-    return get_object_or_404(Membership.objects.select_related("team"), user=user, team_id=team_id)
+    # team__pk, unlike team_id, answers "no such row" for ids too large for the database.
+    return get_object_or_404(Membership.objects.select_related("team"), user=user, team__pk=team_id)
 
 
 def team_assessments_page(team, page_number) -> Page:

@@ -57,7 +57,11 @@ def accept_invitation(token: str, user) -> Membership:
     problem = invitation_problem(invitation)
     if problem:
         raise TeamError(problem)
-    membership, _created = Membership.objects.get_or_create(team=invitation.team, user=user)
+    existing = Membership.objects.filter(team=invitation.team, user=user).first()
+    if existing is not None:
+        # A member opening the link (an owner checking it, say) must not use it up.
+        return existing
+    membership = Membership.objects.create(team=invitation.team, user=user)
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])
@@ -73,8 +77,12 @@ def revoke_invitation(invitation: Invitation) -> None:
 @transaction.atomic
 def remove_member(team: Team, membership: Membership) -> None:
     """Remove someone from the team; the last owner cannot be removed."""
-    owners = Membership.objects.select_for_update().filter(team=team, role=Membership.Role.OWNER)
-    if membership.is_owner and owners.count() <= 1:
+    # Evaluating the rows (not count(), which drops FOR UPDATE) locks the owners' rows, so two
+    # owners cannot remove each other at the same moment.
+    owners = list(
+        Membership.objects.select_for_update().filter(team=team, role=Membership.Role.OWNER)
+    )
+    if membership.is_owner and len(owners) <= 1:
         raise TeamError(
             _("A team needs an owner: hand over ownership before removing the last owner.")
         )
@@ -103,12 +111,21 @@ def start_for_team(version: QuestionnaireVersion, user, team: Team | None) -> As
     return assessment
 
 
+def can_claim(assessment: Assessment, user) -> bool:
+    """Anonymous assessments can be claimed by whoever has the link; personal ones by their
+    owner only."""
+    return assessment.team_id is None and assessment.owner_id in (None, user.pk)
+
+
 @transaction.atomic
 def claim(assessment: Assessment, user, team: Team) -> Assessment:
-    """Move an assessment started without an account into one of `user`'s teams."""
+    """Move an assessment started without an account (or by `user` alone) into one of
+    `user`'s teams."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.team_id is not None:
         raise TeamError(_("This assessment already belongs to a team."))
+    if not can_claim(locked, user):
+        raise TeamError(_("Only the person who took this assessment can add it to a team."))
     if not Membership.objects.filter(team=team, user=user).exists():
         raise TeamError(_("You can only add assessments to teams you belong to."))
     locked.team = team

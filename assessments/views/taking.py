@@ -45,7 +45,11 @@ def start(request):
             messages.error(request, _("Choose one of your own teams, or just you."))
             return redirect("assessments:home")
         team = form.chosen_team()
-    assessment = teams.start_for_team(version, request.user, team)
+    try:
+        assessment = teams.start_for_team(version, request.user, team)
+    except teams.TeamError as error:
+        messages.error(request, str(error))
+        return redirect("assessments:home")
     messages.info(
         request,
         _(
@@ -145,7 +149,7 @@ def review(request, token):
             "rows": rows,
             "missing": [row for row in rows if row.option is None],
             "claim_form": TeamChoiceForm(memberships, allow_personal=False)
-            if memberships and assessment.team_id is None
+            if memberships and teams.can_claim(assessment, request.user)
             else None,
         },
     )
@@ -184,7 +188,7 @@ def results(request, token):
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": TeamChoiceForm(memberships, allow_personal=False)
-            if memberships and assessment.team_id is None
+            if memberships and teams.can_claim(assessment, request.user)
             else None,
             "scale": charts.level_scale(report.result, report.version_spec),
             "dimension_map": charts.dimension_map(report.result),

@@ -74,7 +74,12 @@ _axe = Axe()
 
 
 def assert_accessible(page):
-    """Run axe-core on the current page and fail on any violation, naming them all."""
+    """Run axe-core on the current page and fail on any violation, naming them all.
+
+    Call it once the page under test is showing (after an `expect` on its content): a click
+    that navigates returns before the new document has loaded.
+    """
+    page.wait_for_load_state("load")
     results = _axe.run(page)
     assert results.violations_count == 0, (
         f"axe-core found violations on {page.url}:\n{results.generate_report()}"

@@ -35,6 +35,9 @@ def test_admin_edits_previews_and_publishes_a_new_version(admin_page):
 
     page = admin_page
     page.get_by_role("link", name="Questionnaire versions").click()
+    expect(
+        page.get_by_role("heading", name="Select questionnaire version to change")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(r"version 1 \(Published\)")).click()
     expect(page.get_by_text("are frozen")).to_be_visible()
@@ -58,7 +61,7 @@ def test_admin_edits_previews_and_publishes_a_new_version(admin_page):
     assert_accessible(page)
 
     page.goto(draft_url)
-    page.get_by_role("button", name="Publish this draft").click()
+    page.get_by_role("button", name="Save and publish this draft").click()
     expect(page.get_by_text("is published: new assessments use it")).to_be_visible()
 
     page.goto("/")
@@ -79,7 +82,7 @@ def test_publishing_an_invalid_draft_lists_the_problems(admin_page):
     page = admin_page
     page.goto(f"/admin/assessments/questionnaireversion/{draft.pk}/change/")
     expect(page.get_by_text("Before this draft can be published")).to_be_visible()
-    page.get_by_role("button", name="Publish this draft").click()
+    page.get_by_role("button", name="Save and publish this draft").click()
     expect(page.get_by_text("was not published")).to_be_visible()
     page.get_by_role("link", name="Level 2 must start at 10, right after level 1.").first.click()
     expect(page.get_by_text("Blocks publishing: Level 2 must start at 10")).to_be_visible()

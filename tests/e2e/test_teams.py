@@ -20,6 +20,7 @@ def questionnaire(site):
 def sign_up(page, name):
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Username").fill(name)
     page.get_by_label("Email").fill(f"{name}@example.com")
@@ -48,6 +49,7 @@ def test_a_team_keeps_its_history_and_compares_it(page, new_page, questionnaire)
 
     page.get_by_role("link", name="Members").click()
     page.get_by_role("button", name="Make an invitation link").click()
+    expect(page.get_by_text("Send this single-use link")).to_be_visible()
     assert_accessible(page)
     invitation_url = page.locator("td.private-link a").first.get_attribute("href")
 
