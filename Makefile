@@ -61,7 +61,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	$(PY) -m pytest benchmarks -p no:cacheprovider -q
+	$(PY) -m pytest benchmarks -p no:cacheprovider -q --benchmark-only
 
 clean:
 	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache

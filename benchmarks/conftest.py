@@ -1,0 +1,1 @@
+from tests.conftest import default_version, make_version  # noqa: F401 (shared fixtures)
