@@ -134,6 +134,15 @@ def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[Ques
     return len(bars) * row_height, bars
 
 
+def result_pictures(result: Result, version: VersionSpec) -> dict:
+    """The three pictures of a results page, by the names the template uses."""
+    return {
+        "scale": level_scale(result, version),
+        "dimension_map": dimension_map(result),
+        "question_bars": question_bars(result),
+    }
+
+
 @dataclass(frozen=True)
 class TrendBand:
     number: int

@@ -144,6 +144,13 @@ def memberships_of(user) -> list[Membership]:
     return list(Membership.objects.filter(user=user).select_related("team").order_by("team__name"))
 
 
+def membership_of(user, team_id: int | None) -> Membership | None:
+    """The user's membership of the team, or None (also for no team or no sign-in)."""
+    if team_id is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, team__pk=team_id).first()
+
+
 def membership_or_404(user, team_id: int) -> Membership:
     """The user's membership of the team; 404 for everyone else, so a team's existence is
     never confirmed to outsiders."""
@@ -182,6 +189,10 @@ def completed_team_assessments(team) -> list[Assessment]:
             "version_id",
         )
     )
+
+
+def levels_of(version_id) -> list[Level]:
+    return list(Level.objects.filter(version_id=version_id).order_by("min_score"))
 
 
 def dimension_names(version_id) -> dict[str, str]:

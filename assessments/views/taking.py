@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.forms import AnswerForm, TeamChoiceForm
-from assessments.models import Membership
 from assessments.services import assessments, charts, reports, selectors, teams
 
 
@@ -140,7 +139,6 @@ def review(request, token):
     questions = selectors.questions_with_options(assessment.version)
     answered = selectors.choices_of(assessment)
     rows = reports.review_rows(questions, answered)
-    memberships = selectors.memberships_of(request.user)
     return render(
         request,
         "assessments/review.html",
@@ -148,11 +146,17 @@ def review(request, token):
             "assessment": assessment,
             "rows": rows,
             "missing": [row for row in rows if row.option is None],
-            "claim_form": TeamChoiceForm(memberships, allow_personal=False)
-            if memberships and teams.can_claim(assessment, request.user)
-            else None,
+            "claim_form": _claim_form(request, assessment),
         },
     )
+
+
+def _claim_form(request, assessment):
+    """The form to add the assessment to one of the viewer's teams, when they may."""
+    memberships = selectors.memberships_of(request.user)
+    if memberships and teams.can_claim(assessment, request.user):
+        return TeamChoiceForm(memberships, allow_personal=False)
+    return None
 
 
 @require_POST
@@ -173,12 +177,7 @@ def results(request, token):
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
     report = reports.build(assessment)
-    membership = None
-    if assessment.team_id and request.user.is_authenticated:
-        membership = Membership.objects.filter(
-            team_id=assessment.team_id, user=request.user
-        ).first()
-    memberships = selectors.memberships_of(request.user)
+    membership = selectors.membership_of(request.user, assessment.team_id)
     return render(
         request,
         "assessments/results.html",
@@ -187,12 +186,8 @@ def results(request, token):
             "report": report,
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
-            "claim_form": TeamChoiceForm(memberships, allow_personal=False)
-            if memberships and teams.can_claim(assessment, request.user)
-            else None,
-            "scale": charts.level_scale(report.result, report.version_spec),
-            "dimension_map": charts.dimension_map(report.result),
-            "question_bars": charts.question_bars(report.result),
+            "claim_form": _claim_form(request, assessment),
+            **charts.result_pictures(report.result, report.version_spec),
         },
     )
 

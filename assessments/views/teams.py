@@ -75,16 +75,16 @@ def team_detail(request, team_id):
     page = selectors.team_assessments_page(team, request.GET.get("page"))
     completed = selectors.completed_team_assessments(team)
     latest = completed[-1] if completed else None
+    dimension_names = selectors.dimension_names(latest.version_id) if latest else {}
     trend = None
     if latest:
-        levels = list(latest.version.levels.order_by("min_score"))
         trend = charts.trend(
             [
                 {"total": a.total_score, "maximum": a.max_score, "dimensions": a.dimension_scores}
                 for a in completed
             ],
-            levels,
-            selectors.dimension_names(latest.version_id),
+            selectors.levels_of(latest.version_id),
+            dimension_names,
         )
     return render(
         request,
@@ -96,7 +96,7 @@ def team_detail(request, team_id):
             "latest": latest,
             "completed": completed,
             "trend": trend,
-            "dimension_names": selectors.dimension_names(latest.version_id) if latest else {},
+            "dimension_names": dimension_names,
         },
     )
 
@@ -354,9 +354,7 @@ def shared(request, token):
             "assessment": link.assessment,
             "report": report,
             "shared": True,
-            "scale": charts.level_scale(report.result, report.version_spec),
-            "dimension_map": charts.dimension_map(report.result),
-            "question_bars": charts.question_bars(report.result),
+            **charts.result_pictures(report.result, report.version_spec),
         },
     )
 
