@@ -26,6 +26,32 @@ def change_url(obj):
     return reverse(f"admin:assessments_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def question_form(question, options, **changes):
+    """The POST data of a question's change form with the given options, as the admin sends it."""
+    data = {
+        "version": question.version_id,
+        "dimension": question.dimension_id,
+        "order": question.order,
+        "key": question.key,
+        "text": question.text,
+        "help_text": question.help_text,
+        "options-TOTAL_FORMS": str(len(options)),
+        "options-INITIAL_FORMS": str(len(options)),
+        "options-MIN_NUM_FORMS": "2",
+        "options-MAX_NUM_FORMS": "1000",
+        **changes,
+    }
+    for index, option in enumerate(options):
+        data |= {
+            f"options-{index}-id": option.pk,
+            f"options-{index}-question": question.pk,
+            f"options-{index}-order": option.order,
+            f"options-{index}-text": option.text,
+            f"options-{index}-score": option.score,
+        }
+    return data
+
+
 def press(client, version, button):
     """Submit a version's change form as shown, with one of its extra buttons."""
     page = client.get(change_url(version))
@@ -130,27 +156,11 @@ def test_new_draft_button_and_publish_with_problems(editor_client, default_versi
 def test_edit_preview_and_publish_a_draft(editor_client, default_version):
     draft = versions.create_draft(default_version)
     question = draft.questions.get(order=1)
-    options = list(question.options.all())
-    data = {
-        "version": draft.pk,
-        "dimension": question.dimension_id,
-        "order": 1,
-        "key": question.key,
-        "text": "Which models have you compared for your use case?",
-        "help_text": question.help_text,
-        "options-TOTAL_FORMS": str(len(options)),
-        "options-INITIAL_FORMS": str(len(options)),
-        "options-MIN_NUM_FORMS": "2",
-        "options-MAX_NUM_FORMS": "1000",
-    }
-    for index, option in enumerate(options):
-        data |= {
-            f"options-{index}-id": option.pk,
-            f"options-{index}-question": question.pk,
-            f"options-{index}-order": option.order,
-            f"options-{index}-text": option.text,
-            f"options-{index}-score": option.score,
-        }
+    data = question_form(
+        question,
+        list(question.options.all()),
+        text="Which models have you compared for your use case?",
+    )
     response = editor_client.post(change_url(question), data)
     assert response.status_code == 302, response.context["errors"]
     preview = editor_client.get(
@@ -169,27 +179,9 @@ def test_edit_preview_and_publish_a_draft(editor_client, default_version):
 def test_duplicate_option_scores_are_shown_next_to_the_options(editor_client, default_version):
     draft = versions.create_draft(default_version)
     question = draft.questions.get(order=1)
-    options = list(question.options.all())
-    data = {
-        "version": draft.pk,
-        "dimension": question.dimension_id,
-        "order": 1,
-        "key": question.key,
-        "text": question.text,
-        "help_text": "",
-        "options-TOTAL_FORMS": "2",
-        "options-INITIAL_FORMS": "2",
-        "options-MIN_NUM_FORMS": "2",
-        "options-MAX_NUM_FORMS": "1000",
-    }
-    for index, option in enumerate(options[:2]):
-        data |= {
-            f"options-{index}-id": option.pk,
-            f"options-{index}-question": question.pk,
-            f"options-{index}-order": option.order,
-            f"options-{index}-text": option.text,
-            f"options-{index}-score": 1,
-        }
+    first, second = list(question.options.all())[:2]
+    second.score = first.score
+    data = question_form(question, [first, second])
     response = editor_client.post(change_url(question), data)
     assert response.status_code == 200
     assert (

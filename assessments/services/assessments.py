@@ -73,8 +73,3 @@ def complete(assessment: Assessment) -> Assessment:
         }
         locked.save()
         return locked
-
-
-def result_of(assessment: Assessment, version_spec: scoring.VersionSpec) -> scoring.Result:
-    """The full result of a completed assessment, from its stored answers."""
-    return scoring.score(version_spec, selectors.choices_of(assessment))

@@ -29,7 +29,6 @@ class Report:
     result: scoring.Result
     level: Level
     next_level: Level | None
-    help_texts: dict[int, str]
 
     @property
     def weakest_first(self) -> list[scoring.QuestionResult]:
@@ -54,7 +53,6 @@ def build(assessment: Assessment) -> Report:
         result=result,
         level=by_id[result.level.id],
         next_level=by_id[result.next_level.id] if result.next_level else None,
-        help_texts={question.pk: question.help_text for question in questions},
     )
 
 

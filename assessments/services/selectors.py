@@ -14,7 +14,6 @@ from assessments.models import (
     Level,
     Membership,
     Question,
-    Questionnaire,
     QuestionnaireVersion,
     ShareLink,
 )
@@ -35,12 +34,6 @@ def published_version(slug: str = DEFAULT_QUESTIONNAIRE) -> QuestionnaireVersion
         QuestionnaireVersion.objects.select_related("questionnaire")
         .filter(questionnaire__slug=slug, status=QuestionnaireVersion.Status.PUBLISHED)
         .first()
-    )
-
-
-def questionnaires_with_published_version() -> list[Questionnaire]:
-    return list(
-        Questionnaire.objects.filter(versions__status=QuestionnaireVersion.Status.PUBLISHED)
     )
 
 

@@ -122,7 +122,6 @@ def question(request, token, order):
             "form": form,
             "position": position + 1,
             "count": len(questions),
-            "percent": round(100 * len(answered) / len(questions)) if questions else 0,
             "answered_count": len(answered),
             "previous": questions[position - 1] if position > 0 else None,
         },
