@@ -41,6 +41,11 @@ urlpatterns = [
     path("teams/<int:team_id>/export.csv", teams.export_csv, name="export_csv"),
     path("teams/<int:team_id>/export.json", teams.export_json, name="export_json"),
     path(
+        "teams/<int:team_id>/assessments/<int:assessment_id>/",
+        teams.team_assessment,
+        name="team_assessment",
+    ),
+    path(
         "teams/<int:team_id>/assessments/<int:assessment_id>/share/",
         teams.share,
         name="share",

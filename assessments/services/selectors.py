@@ -1,7 +1,7 @@
 """Queries: each function fetches what one page or service needs, in a fixed number of queries."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -119,9 +119,11 @@ def question_by_order(questions: list[Question], order: int) -> Question:
 
 
 def assessments_of(user) -> list[Assessment]:
-    """A signed-in user's own assessments, newest first."""
+    """A signed-in user's own assessments, newest first: personal ones, and those of the teams
+    they still belong to (a team's assessments stay with the team when someone leaves)."""
     return list(
         Assessment.objects.filter(owner=user)
+        .filter(Q(team__isnull=True) | Q(team__memberships__user=user))
         .select_related("version__questionnaire", "level")
         .order_by("-created_at")
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.forms import AnswerForm, TeamChoiceForm
 from assessments.services import assessments, charts, reports, selectors, teams
+from assessments.views.lookups import assessment_for
 
 
 @require_GET
@@ -49,22 +50,31 @@ def start(request):
     except teams.TeamError as error:
         messages.error(request, str(error))
         return redirect("assessments:home")
-    messages.info(
-        request,
-        _(
+    if team is None:
+        note = _(
             "Your assessment has a private link: this page's address. Bookmark it or copy it "
             "to come back later; anyone with the link can see and change your answers."
-        ),
-    )
+        )
+    else:
+        note = _(
+            "This assessment belongs to %(team)s: its address opens it for the team's members "
+            "only, and only you and the team's owners can change the answers."
+        ) % {"team": team.name}
+    messages.info(request, note)
     return redirect("assessments:question", token=assessment.token, order=1)
 
 
+@never_cache
 @require_GET
 def resume(request, token):
-    """The private link: go on where the person stopped."""
-    assessment = selectors.assessment_by_token(token)
+    """The private link: go on where the person stopped (or, for a colleague who may only
+    read, show the answers so far)."""
+    opened = assessment_for(request, token)
+    assessment = opened.assessment
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
+    if not opened.can_change:
+        return redirect("assessments:review", token=token)
     questions = selectors.questions_with_options(assessment.version)
     answered = selectors.choices_of(assessment)
     for question in questions:
@@ -76,7 +86,7 @@ def resume(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def question(request, token, order):
-    assessment = selectors.assessment_by_token(token)
+    assessment = assessment_for(request, token, change=True).assessment
     if assessment.is_completed:
         messages.info(request, _("This assessment is completed; here is its result."))
         return redirect("assessments:results", token=token)
@@ -132,7 +142,8 @@ def question(request, token, order):
 @never_cache
 @require_GET
 def review(request, token):
-    assessment = selectors.assessment_by_token(token)
+    opened = assessment_for(request, token)
+    assessment = opened.assessment
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
     questions = selectors.questions_with_options(assessment.version)
@@ -145,6 +156,7 @@ def review(request, token):
             "assessment": assessment,
             "rows": rows,
             "missing": [row for row in rows if row.option is None],
+            "can_change": opened.can_change,
             "claim_form": _claim_form(request, assessment),
         },
     )
@@ -160,7 +172,7 @@ def _claim_form(request, assessment):
 
 @require_POST
 def submit(request, token):
-    assessment = selectors.assessment_by_token(token)
+    assessment = assessment_for(request, token, change=True).assessment
     try:
         assessments.complete(assessment)
     except assessments.AssessmentError as error:
@@ -169,14 +181,15 @@ def submit(request, token):
     return redirect("assessments:results", token=token)
 
 
+@never_cache
 @require_GET
 def results(request, token):
-    assessment = selectors.assessment_by_token(token)
+    opened = assessment_for(request, token)
+    assessment, membership = opened.assessment, opened.membership
     if not assessment.is_completed:
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
     report = reports.build(assessment)
-    membership = selectors.membership_of(request.user, assessment.team_id)
     return render(
         request,
         "assessments/results.html",
@@ -191,9 +204,10 @@ def results(request, token):
     )
 
 
+@never_cache
 @require_GET
 def results_json(request, token):
-    assessment = selectors.assessment_by_token(token)
+    assessment = assessment_for(request, token).assessment
     if not assessment.is_completed:
         return JsonResponse({"error": _("This assessment is not completed yet.")}, status=404)
     document = reports.as_document(reports.build(assessment))
@@ -206,6 +220,7 @@ def results_json(request, token):
     return response
 
 
+@never_cache
 @login_required
 @require_GET
 def mine(request):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
 from assessments.services import charts, history, reports, selectors, teams
+from assessments.views.lookups import assessment_for
 
 
 def _safe_next(request, fallback):
@@ -296,6 +297,14 @@ def export_json(request, team_id):
     )
 
 
+@require_GET
+def team_assessment(request, team_id, assessment_id):
+    """A team assessment's page for members: its result, or its answers so far."""
+    membership = selectors.membership_or_404(request.user, team_id)
+    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
+    return redirect("assessments:resume", token=assessment.token)
+
+
 @require_POST
 def share(request, team_id, assessment_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -362,7 +371,7 @@ def shared(request, token):
 @login_required
 @require_POST
 def claim(request, token):
-    assessment = selectors.assessment_by_token(token)
+    assessment = assessment_for(request, token, change=True).assessment
     form = TeamChoiceForm(
         selectors.memberships_of(request.user), request.POST, allow_personal=False
     )

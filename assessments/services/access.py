@@ -1,0 +1,26 @@
+"""Who may open an assessment's private pages, and who may change its answers.
+
+An assessment without a team works as a bearer link: whoever holds its token may read and
+change it. A team's assessment belongs to the team: its token opens it only for current
+members, and only the member who took it, or an owner, may change it. Leaving or being removed
+from the team ends access at once, because nothing but the current membership is consulted.
+"""
+
+import enum
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    READ = 1
+    CHANGE = 2
+
+
+def assessment_access(*, assessment, user, membership) -> Access:
+    """What `user` (with `membership` of the assessment's team, or None) may do with it."""
+    if assessment.team_id is None:
+        return Access.CHANGE
+    if membership is None or membership.team_id != assessment.team_id:
+        return Access.NONE
+    if membership.is_owner or (user.is_authenticated and assessment.owner_id == user.pk):
+        return Access.CHANGE
+    return Access.READ

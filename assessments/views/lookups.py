@@ -1,0 +1,37 @@
+"""Scoped lookups for views: each returns the object the viewer may see, or answers 404 to
+outsiders and 403 to members who may only read."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment, Membership
+from assessments.services import selectors
+from assessments.services.access import Access, assessment_access
+
+
+@dataclass(frozen=True)
+class OpenedAssessment:
+    assessment: Assessment
+    membership: Membership | None
+    can_change: bool
+
+
+def assessment_for(request, token: str, *, change: bool = False) -> OpenedAssessment:
+    """The assessment behind a private link, as the viewer may use it.
+
+    A team's assessment is 404 to everyone but current members, so a link kept by a former
+    member, or passed on, shows nothing; a member who may only read gets 403 on a change.
+    """
+    assessment = selectors.assessment_by_token(token)
+    membership = selectors.membership_of(request.user, assessment.team_id)
+    access = assessment_access(assessment=assessment, user=request.user, membership=membership)
+    if access is Access.NONE:
+        raise Http404("No such assessment")
+    if change and access is not Access.CHANGE:
+        raise PermissionDenied(
+            _("Only the member who took this assessment, or a team owner, can change it.")
+        )
+    return OpenedAssessment(assessment, membership, access is Access.CHANGE)
