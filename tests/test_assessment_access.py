@@ -55,12 +55,16 @@ def snapshot(assessment):
         assessment.status,
         assessment.team_id,
         assessment.owner_id,
-        sorted(Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")),
+        sorted(
+            Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")
+        ),
     )
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider"])
-def test_it_hides_a_team_assessment_from_people_outside_the_team(client, people, team_assessment, who):
+def test_it_hides_a_team_assessment_from_people_outside_the_team(
+    client, people, team_assessment, who
+):
     completed = team_assessment([2] * 7)
     in_progress = team_assessment([1] * 7, complete=False)
     user = None if who == "anonymous" else people["outsider"]
@@ -151,7 +155,7 @@ def test_the_taker_and_an_owner_can_answer_and_submit(client, people, team_asses
 
 def test_an_anonymous_assessment_still_works_by_its_private_link(client, answered):
     assessment = answered([4] * 6 + [3])
-    question, option = first_option(assessment, order=7)
+    _question, option = first_option(assessment, order=7)
     response = client.post(
         reverse("assessments:question", args=[assessment.token, 7]), {"option": option.pk}
     )
