@@ -5,6 +5,8 @@ their levels' names, descriptions, guidance and references stay editable (living
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -15,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.forms import AnswerForm
+from assessments.forms import AdminUserChangeForm, AnswerForm
 from assessments.models import (
     AnswerOption,
     Assessment,
@@ -373,3 +375,13 @@ class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["assessment", "created_by", "created_at", "revoked_at"]
     list_select_related = ["assessment", "created_by"]
     readonly_fields = ["token"]
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's user admin, refusing an email address another account already has."""
+
+    form = AdminUserChangeForm

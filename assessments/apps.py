@@ -8,6 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Maturity assessments")
 
     def ready(self):
+        from assessments import checks  # noqa: F401  (registers the system checks)
         from assessments.services.permissions import ensure_content_editor_group
 
         # Permissions exist only after migrate has run, so the group is set up then.

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,23 @@ class AnswerForm(forms.Form):
         self.helper.disable_csrf = True
 
 
-class SignUpForm(UserCreationForm):
+class UniqueEmailMixin:
+    """An email address belongs to one account, whatever its case (a database index, made in
+    migration 0003, enforces it too)."""
+
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "").strip()
+        others = get_user_model().objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if email and others.exists():
+            raise forms.ValidationError(
+                _("An account with this email address already exists."), code="unique"
+            )
+        return email
+
+
+class SignUpForm(UniqueEmailMixin, UserCreationForm):
     email = forms.EmailField(
         label=_("Email"),
         help_text=_("Used only to reset a forgotten password."),
@@ -47,6 +64,10 @@ class SignUpForm(UserCreationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class AdminUserChangeForm(UniqueEmailMixin, UserChangeForm):
+    pass
 
 
 class TeamForm(forms.Form):

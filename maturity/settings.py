@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_ratelimit",
     "assessments",
 ]
 
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a refused request (too many in too short a time) into the styled 429 page.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,6 +146,47 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from CACHE_URL: locmem:// (one cache per process) or redis://host:port/db
+    (shared by every process, through Django's own Redis backend)."""
+    scheme, _sep, rest = url.partition("://")
+    if scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "default",
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL must start with locmem:// or redis://, got {url!r}.")
+
+
+CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
+CACHES = {"default": cache_from_url(CACHE_URL)}
+
+# Requests per client address (behind DJANGO_TRUSTED_PROXY_COUNT proxies), counted in the
+# cache: "N/s", "N/m", "N/h" or "N/d". A refused request gets the styled 429 page.
+RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", True)
+RATE_LIMITS = {
+    "start": os.environ.get("DJANGO_RATELIMIT_START") or "20/m",
+    "signup": os.environ.get("DJANGO_RATELIMIT_SIGNUP") or "10/h",
+    "password_reset": os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET") or "10/h",
+    "password_reset_email": os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET_EMAIL") or "3/h",
+}
+RATELIMIT_VIEW = "assessments.views.errors.rate_limited"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists django-redis but not Django's own Redis backend, which has the
+    # atomic increment it needs.
+    "django_ratelimit.W001",
+    # HSTS preload is off by default on purpose (DJANGO_HSTS_PRELOAD): leaving the browsers'
+    # preload list takes months, so a site must opt in knowingly.
+    "security.W021",
+]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # One cache per process counts each worker's requests apart: good enough for development
+    # and tests; production sets CACHE_URL to Redis (our own check warns otherwise).
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -188,12 +232,22 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Repeated failed sign-ins lock that username from that address for a while (django-axes keeps
-# the count in the database, so every gunicorn worker sees it).
-AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+# Repeated failed sign-ins pause signing in for a while, counted along three axes (django-axes
+# keeps the counts in the database, so every gunicorn worker sees them): a username from one
+# address; one address, whatever the usernames (spraying); one username, whatever the
+# addresses (distributed guessing). Each axis has its own limit, in this order.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+LOGIN_FAILURE_LIMITS = (
+    env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5),
+    env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20),
+    env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_USERNAME", 50),
+)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0]
+AXES_HANDLER = "maturity.lockout.ThreeAxisLockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# No record of successful sign-ins (address, browser) kept forever.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "maturity.client_ip.client_ip"
@@ -237,21 +291,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXY_COUNT >= 1:
+        # Only a proxy of ours may say the client spoke HTTPS; without one, a client could.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not TESTING)
     # The container's health check speaks plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    # Preloading is hard to undo, so it is something a site opts into, never a default.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Private-link tokens are credentials: every line is written with them redacted.
+    "filters": {"redact_tokens": {"()": "maturity.log_redaction.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
+    "loggers": {
+        # Django's own defaults would also print these through an unfiltered handler.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-CSRF_FAILURE_VIEW = "assessments.views.taking.csrf_failure"
+CSRF_FAILURE_VIEW = "assessments.views.errors.csrf_failure"

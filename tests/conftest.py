@@ -9,6 +9,18 @@ import pytest
 from assessments.models import Assessment, QuestionnaireVersion
 from assessments.services import assessments, questionnaire_io
 
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: rate-limit counts and cached content from one
+    test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "assessments" / "content" / "genaiops.json"
 
 

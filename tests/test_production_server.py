@@ -37,9 +37,8 @@ def fetch(url, **headers):
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("production")
+def start_server(tmp_path, **extra_env):
+    """deploy/start on a free loopback port, its output written to tmp_path/server.log."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
@@ -52,6 +51,7 @@ def production_server(tmp_path_factory):
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
+        **extra_env,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -60,14 +60,15 @@ def production_server(tmp_path_factory):
         check=True,
         timeout=120,
     )
-    process = subprocess.Popen(
-        [str(ROOT / "deploy" / "start")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [str(ROOT / "deploy" / "start")],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -78,9 +79,12 @@ def production_server(tmp_path_factory):
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"gunicorn did not come up:\n{process.stdout.read()}")
+            pytest.fail(f"gunicorn did not come up:\n{log.read_text()}")
         time.sleep(0.3)
-    yield base, env
+    return process, base, env, log
+
+
+def stop_server(process):
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=30)
@@ -89,8 +93,18 @@ def production_server(tmp_path_factory):
         raise
 
 
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    """The server behind one TLS-terminating proxy of ours, which the requests play."""
+    process, base, env, log = start_server(
+        tmp_path_factory.mktemp("production"), DJANGO_TRUSTED_PROXY_COUNT="1"
+    )
+    yield base, env, log
+    stop_server(process)
+
+
 def test_gunicorn_serves_pages_and_compressed_cached_static_files(production_server):
-    base, _env = production_server
+    base, _env, _log = production_server
     status, headers, body = fetch(f"{base}/", **{"X-Forwarded-Proto": "https"})
     assert status == 200
     page = body.decode()
@@ -112,7 +126,7 @@ def test_gunicorn_serves_pages_and_compressed_cached_static_files(production_ser
 
 
 def test_plain_http_is_redirected_to_https_but_the_health_check_is_not(production_server):
-    base, env = production_server
+    base, env, _log = production_server
     status, headers, _body = fetch(f"{base}/")
     assert status == 301 and headers["Location"].startswith("https://")
     check = subprocess.run(
@@ -126,7 +140,39 @@ def test_plain_http_is_redirected_to_https_but_the_health_check_is_not(productio
 
 
 def test_unknown_page_is_the_styled_404(production_server):
-    base, _env = production_server
+    base, _env, _log = production_server
     status, _headers, body = fetch(f"{base}/nowhere", **{"X-Forwarded-Proto": "https"})
     assert status == 404
     assert b"Page not found" in body and b"Traceback" not in body
+
+
+def test_without_a_proxy_a_client_cannot_claim_https(tmp_path):
+    process, base, _env, _log = start_server(tmp_path, WEB_CONCURRENCY="1")
+    try:
+        status, headers, _body = fetch(f"{base}/", **{"X-Forwarded-Proto": "https"})
+    finally:
+        stop_server(process)
+    assert status == 301 and headers["Location"].startswith("https://")
+
+
+def test_private_link_tokens_never_reach_the_log(production_server):
+    base, _env, log = production_server
+    secrets = {
+        "/a/": "assessment-secret-0123456789abcdef",
+        "/invitations/": "invitation-secret-0123456789abcdef",
+        "/shared/": "shared-secret-0123456789abcdef",
+    }
+    for prefix, secret in secrets.items():
+        status, _headers, _body = fetch(
+            f"{base}{prefix}{secret}/",
+            **{"X-Forwarded-Proto": "https", "Referer": f"https://localhost{prefix}{secret}/q/1/"},
+        )
+        assert status == 404
+    deadline = time.monotonic() + 10
+    while "Not Found: /shared/[redacted]/" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = log.read_text()
+    assert "Not Found: /a/[redacted]/" in text, "Django's request log"
+    assert '"GET /invitations/[redacted]/ HTTP/1.1" 404' in text, "gunicorn's access log"
+    for secret in secrets.values():
+        assert secret not in text

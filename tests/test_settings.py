@@ -55,9 +55,60 @@ def test_deploy_check_passes_with_production_variables():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="x" * 64 + "production-like-secret-key-for-the-check",
         DJANGO_ALLOWED_HOSTS="maturity.example.com",
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 64 + "production-like-secret-key-for-the-check",
+    "DJANGO_ALLOWED_HOSTS": "maturity.example.com",
+}
+
+
+def test_the_deploy_check_warns_when_the_cache_is_per_process():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode != 0
+    assert "assessments.W001" in result.stderr + result.stdout
+    assert "CACHE_URL" in result.stderr + result.stdout
+
+
+def setting(name, **env):
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print(repr(settings.{name}))",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_https_is_trusted_from_a_header_only_behind_a_proxy():
+    assert setting("SECURE_PROXY_SSL_HEADER", **PRODUCTION) == "None"
+    behind = setting("SECURE_PROXY_SSL_HEADER", **PRODUCTION, DJANGO_TRUSTED_PROXY_COUNT="1")
+    assert behind == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_hsts_preload_is_off_unless_asked_for():
+    assert setting("SECURE_HSTS_PRELOAD", **PRODUCTION) == "False"
+    assert setting("SECURE_HSTS_PRELOAD", **PRODUCTION, DJANGO_HSTS_PRELOAD="1") == "True"
+
+
+def test_the_cache_comes_from_cache_url():
+    assert "LocMemCache" in setting("CACHES['default']['BACKEND']", DJANGO_DEBUG="1")
+    redis = setting("CACHES['default']", DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3")
+    assert "django.core.cache.backends.redis.RedisCache" in redis
+    assert "redis://127.0.0.1:6379/3" in redis
+
+
+def test_a_malformed_cache_url_is_named():
+    result = run_manage("check", DJANGO_DEBUG="1", CACHE_URL="memcache://nowhere")
+    assert result.returncode != 0
+    assert "CACHE_URL must start with locmem:// or redis://" in result.stderr
 
 
 def test_healthz_answers_200_when_the_database_answers(client, db):

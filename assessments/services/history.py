@@ -168,7 +168,8 @@ def history_csv(rows: list[HistoryRow]) -> str:
 
 
 def _safe_cell(value: str) -> str:
-    # A cell starting with these is run as a formula by spreadsheet programs.
-    if value and value[0] in "=+-@\t\r":
+    # Spreadsheet programs run a cell as a formula when it starts with = + - @ (even after
+    # spaces) or with a tab or carriage return.
+    if value and (value[0] in "\t\r" or value.lstrip()[:1] in ("=", "+", "-", "@")):
         return "'" + value
     return value

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.forms import AnswerForm, TeamChoiceForm
 from assessments.services import assessments, charts, reports, selectors, teams
+from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
 
 
@@ -32,6 +32,7 @@ def home(request):
     )
 
 
+@per_address("start")
 @require_POST
 def start(request):
     version = selectors.published_version()
@@ -238,13 +239,3 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-def csrf_failure(request, reason=""):
-    """A tampered or expired form: say so in words, with a 403 page that leaks nothing."""
-    return render(
-        request,
-        "403_csrf.html",
-        {"home_url": reverse("assessments:home")},
-        status=403,
-    )

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -12,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
 from assessments.services import charts, history, reports, selectors, teams
+from assessments.views.limits import per_address, per_email
 from assessments.views.lookups import assessment_for
 
 
@@ -29,6 +32,7 @@ def _safe_next(request, fallback):
     return fallback
 
 
+@per_address("signup")
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
@@ -49,6 +53,12 @@ def signup(request):
     )
 
 
+password_reset = per_address("password_reset")(
+    per_email("password_reset_email")(auth_views.PasswordResetView.as_view())
+)
+
+
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_list(request):
@@ -69,6 +79,7 @@ def team_list(request):
     )
 
 
+@never_cache
 @require_GET
 def team_detail(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -109,6 +120,7 @@ def _owner_or_403(request, team_id) -> Membership:
     return membership
 
 
+@never_cache
 @require_GET
 def team_members(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -184,6 +196,7 @@ def transfer_ownership(request, team_id, membership_id):
     return redirect("assessments:team_members", team_id=team_id)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     invitation = get_object_or_404(Invitation.objects.select_related("team"), token=token)
@@ -206,6 +219,7 @@ def invitation(request, token):
     )
 
 
+@never_cache
 @require_GET
 def compare(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -272,6 +286,7 @@ def _download(content, content_type, filename):
     return response
 
 
+@never_cache
 @require_GET
 def export_csv(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -283,6 +298,7 @@ def export_csv(request, team_id):
     )
 
 
+@never_cache
 @require_GET
 def export_json(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
@@ -297,6 +313,7 @@ def export_json(request, team_id):
     )
 
 
+@never_cache
 @require_GET
 def team_assessment(request, team_id, assessment_id):
     """A team assessment's page for members: its result, or its answers so far."""
@@ -350,6 +367,7 @@ def start_from(request, team_id, assessment_id):
     return redirect("assessments:review", token=assessment.token)
 
 
+@never_cache
 @require_GET
 def shared(request, token):
     link = selectors.share_link_or_404(token)

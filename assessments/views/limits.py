@@ -1,0 +1,33 @@
+"""Rate limits per client address, counted in the cache by django-ratelimit.
+
+The rates live in settings.RATE_LIMITS and are read at request time, so an operator sets them
+from the environment and a test can change them.
+"""
+
+from django.conf import settings
+from django_ratelimit.decorators import ratelimit
+
+from maturity.client_ip import client_ip
+
+
+def _rate(group, request):
+    return settings.RATE_LIMITS[group]
+
+
+def _client_address(group, request):
+    return client_ip(request) or ""
+
+
+def _email(group, request):
+    # Case and spaces do not make another address, so they must not make another count.
+    return request.POST.get("email", "").strip().lower()
+
+
+def per_address(group: str):
+    """Refuse POSTs beyond RATE_LIMITS[group] from one client address."""
+    return ratelimit(group=group, key=_client_address, rate=_rate, method="POST")
+
+
+def per_email(group: str):
+    """Refuse POSTs beyond RATE_LIMITS[group] for one email address in the form."""
+    return ratelimit(group=group, key=_email, rate=_rate, method="POST")
