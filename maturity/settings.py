@@ -225,6 +225,8 @@ STORAGES = {
     },
 }
 
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise too.
+WHITENOISE_ROOT = BASE_DIR / "maturity" / "public"
 # Development and tests serve static files straight from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING

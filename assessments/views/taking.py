@@ -9,7 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AnswerForm, TeamChoiceForm
 from assessments.services import assessments, charts, reports, selectors, teams
@@ -17,7 +17,7 @@ from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
 
 
-@require_GET
+@require_safe
 def home(request):
     version = selectors.published_version()
     memberships = selectors.memberships_of(request.user)
@@ -66,7 +66,7 @@ def start(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def resume(request, token):
     """The private link: go on where the person stopped (or, for a colleague who may only
     read, show the answers so far)."""
@@ -141,7 +141,7 @@ def question(request, token, order):
 
 
 @never_cache
-@require_GET
+@require_safe
 def review(request, token):
     opened = assessment_for(request, token)
     assessment = opened.assessment
@@ -183,7 +183,7 @@ def submit(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def results(request, token):
     opened = assessment_for(request, token)
     assessment, membership = opened.assessment, opened.membership
@@ -206,7 +206,7 @@ def results(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def results_json(request, token):
     assessment = assessment_for(request, token).assessment
     if not assessment.is_completed:
@@ -223,14 +223,14 @@ def results_json(request, token):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def mine(request):
     return render(
         request, "assessments/mine.html", {"assessments": selectors.assessments_of(request.user)}
     )
 
 
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:

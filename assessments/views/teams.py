@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
@@ -80,7 +80,7 @@ def team_list(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def team_detail(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
@@ -121,7 +121,7 @@ def _owner_or_403(request, team_id) -> Membership:
 
 
 @never_cache
-@require_GET
+@require_safe
 def team_members(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     return render(
@@ -220,7 +220,7 @@ def invitation(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def compare(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     completed = selectors.completed_team_assessments(membership.team)
@@ -287,7 +287,7 @@ def _download(content, content_type, filename):
 
 
 @never_cache
-@require_GET
+@require_safe
 def export_csv(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     rows = _history_rows(membership.team)
@@ -299,7 +299,7 @@ def export_csv(request, team_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def export_json(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     document = {
@@ -314,7 +314,7 @@ def export_json(request, team_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def team_assessment(request, team_id, assessment_id):
     """A team assessment's page for members: its result, or its answers so far."""
     membership = selectors.membership_or_404(request.user, team_id)
@@ -368,7 +368,7 @@ def start_from(request, team_id, assessment_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def shared(request, token):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
