@@ -133,6 +133,16 @@ class CompareForm(forms.Form):
             self.fields["before"].initial = completed[-2].pk
             self.fields["after"].initial = completed[-1].pk
 
+    @staticmethod
+    def requested_ids(data) -> list[int]:
+        """The assessment ids asked for in `data`, where they are whole numbers."""
+        ids = []
+        for name in ("before", "after"):
+            value = data.get(name, "")
+            if value.isdigit() and len(value) < 19:
+                ids.append(int(value))
+        return ids
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("before") and cleaned.get("before") == cleaned.get("after"):

@@ -186,13 +186,21 @@ def test_the_csv_guard_catches_formulas_after_whitespace(cell):
         dimensions={},
         answers={},
     )
-    written = list(csv.reader(io.StringIO(history.history_csv([row]))))[1]
+    written = list(
+        csv.reader(
+            io.StringIO("".join(history.csv_lines([row], dimension_keys=[], question_keys=[])))
+        )
+    )[1]
     assert written[2] == written[7] == "'" + cell
 
 
 def test_the_csv_guard_leaves_plain_text_alone():
     row = history.HistoryRow("", "", " olivia", 1, "completed", 1, 28, "Managed", {}, {})
-    written = list(csv.reader(io.StringIO(history.history_csv([row]))))[1]
+    written = list(
+        csv.reader(
+            io.StringIO("".join(history.csv_lines([row], dimension_keys=[], question_keys=[])))
+        )
+    )[1]
     assert written[2] == " olivia" and written[7] == "Managed"
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment, Invitation, Membership, ShareLink
+from assessments.services import assessments as assessments_service
 from assessments.services import teams, versions
 
 
@@ -134,14 +135,55 @@ def test_team_page_shows_latest_history_and_trend(client, people, team_assessmen
 
 
 def test_team_page_is_paginated(client, people, team_assessment):
-    for _ in range(21):
+    for _ in range(26):
         team_assessment([1] * 7, complete=False)
     client.force_login(people["member"])
     url = reverse("assessments:team", args=[people["team"].pk])
     first = client.get(url).content.decode()
     assert "page 1 of 2" in first and "?page=2" in first
-    assert "page 2 of 2" in client.get(url, {"page": 2}).content.decode()
+    last = client.get(url, {"page": 2}).content.decode()
+    assert "page 2 of 2" in last and "?page=1" in last
     assert client.get(url, {"page": "abc"}).status_code == 200
+
+
+def test_my_assessments_are_paginated(client, people, team_assessment):
+    for _ in range(26):
+        team_assessment([1] * 7, complete=False)
+    client.force_login(people["member"])
+    first = client.get(reverse("assessments:mine")).content.decode()
+    assert "page 1 of 2" in first and "?page=2" in first
+    assert first.count("/a/") == 25
+    assert "page 2 of 2" in client.get(reverse("assessments:mine"), {"page": 2}).content.decode()
+
+
+def test_compare_reaches_a_result_older_than_the_choices(client, people, team_assessment):
+    oldest = team_assessment([0] * 7)
+    for _ in range(50):
+        team_assessment([2] * 7)
+    newest = team_assessment([4] * 7)
+    client.force_login(people["member"])
+    url = reverse("assessments:compare", args=[people["team"].pk])
+    page = client.get(url).content.decode()
+    assert f'value="{oldest.pk}"' not in page
+    response = client.get(url, {"before": oldest.pk, "after": newest.pk})
+    assert response.status_code == 200
+    assert "0 / 28" in response.content.decode() and "28 / 28" in response.content.decode()
+
+
+def test_compare_refuses_another_teams_result(client, people, team_assessment, default_version):
+    from tests.conftest import choose
+
+    mine = team_assessment([2] * 7)
+    theirs = teams.start_for_team(default_version, people["outsider"], people["other_team"])
+    choose(theirs, [4] * 7)
+    assessments_service.complete(theirs)
+    client.force_login(people["member"])
+    url = reverse("assessments:compare", args=[people["team"].pk])
+    response = client.get(url, {"before": theirs.pk, "after": mine.pk})
+    assert response.status_code == 400
+    assert "28 / 28" not in response.content.decode()
+    huge = client.get(url, {"before": "9" * 40, "after": mine.pk})
+    assert huge.status_code == 400
 
 
 def test_compare_two_assessments(client, people, team_assessment):
@@ -201,7 +243,8 @@ def test_csv_and_json_exports(client, people, team_assessment):
     client.force_login(people["member"])
     response = client.get(reverse("assessments:export_csv", args=[people["team"].pk]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 2
     assert rows[0]["total"] == "13" and rows[0]["level"] == "Defined"
     assert rows[0]["taken_by"] == "mateo"
@@ -209,7 +252,7 @@ def test_csv_and_json_exports(client, people, team_assessment):
     question_columns = list(rows[0])[-7:]
     assert [rows[0][key] for key in question_columns] == ["1", "2", "3", "4", "0", "1", "2"]
     document = json.loads(
-        client.get(reverse("assessments:export_json", args=[people["team"].pk])).content
+        client.get(reverse("assessments:export_json", args=[people["team"].pk])).getvalue()
     )
     assert document["team"] == "Platform team"
     first = document["assessments"][0]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Answer, Membership
-from assessments.services import assessments, history, reports, teams, versions
+from assessments.services import assessments, history, selectors, teams, versions
 from tests.conftest import choose
 
 
@@ -137,12 +137,18 @@ def test_only_completed_results_can_be_shared(team_assessment, people):
     assert not link.is_active
 
 
-def test_compare_lists_changes_in_total_level_dimensions_and_answers(team_assessment):
-    before = reports.build(team_assessment([2, 2, 2, 2, 1, 1, 1]))
-    after = reports.build(team_assessment([2, 3, 2, 2, 3, 1, 1]))
-    comparison = history.compare(
-        before.result, after.result, level_names=("Defined", "Managed"), same_version=True
+def stored(assessment):
+    return history.snapshot(
+        assessment,
+        dimension_names=selectors.dimension_names(assessment.version),
+        answers=selectors.answer_rows(assessment),
     )
+
+
+def test_compare_lists_changes_in_total_level_dimensions_and_answers(team_assessment):
+    before = stored(team_assessment([2, 2, 2, 2, 1, 1, 1]))
+    after = stored(team_assessment([2, 3, 2, 2, 3, 1, 1]))
+    comparison = history.compare(before, after, same_version=True)
     assert (comparison.total_before, comparison.total_after, comparison.total_change) == (11, 14, 3)
     assert comparison.level_change == 0
     assert [d.change for d in comparison.dimensions] == [1, 2]
@@ -166,7 +172,9 @@ def test_csv_cells_that_look_like_formulas_are_defused():
         dimensions={},
         answers={},
     )
-    assert "'=HYPERLINK(1)" in history.history_csv([row])
+    assert "'=HYPERLINK(1)" in "".join(
+        history.csv_lines([row], dimension_keys=[], question_keys=[])
+    )
 
 
 def test_in_progress_team_assessment_choices(team_assessment):

@@ -1,10 +1,10 @@
-"""A team's history: comparing two results, and the rows of the CSV and JSON exports."""
+"""A team's history: comparing two results, and the CSV and JSON exports, streamed."""
 
 import csv
 import io
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-
-from assessments.services.scoring import Result
 
 
 @dataclass(frozen=True)
@@ -54,58 +54,79 @@ class Comparison:
         return self.total_after - self.total_before
 
 
-def compare(
-    before: Result, after: Result, *, level_names: tuple[str, str], same_version: bool
-) -> Comparison:
+@dataclass(frozen=True)
+class Snapshot:
+    """A completed assessment as its stored figures and its answers: what comparing needs."""
+
+    total: int
+    maximum: int
+    level_number: int
+    level_name: str
+    # key -> (name, score, maximum), in the version's order.
+    dimensions: dict[str, tuple[str, int, int]]
+    # question key -> (question text, answer text, option order, score), in question order.
+    answers: dict[str, tuple[str, str, int, int]]
+
+
+def snapshot(assessment, *, dimension_names: dict[str, str], answers: dict) -> Snapshot:
+    """The stored result of a completed `assessment` (never recomputed from its answers)."""
+    return Snapshot(
+        total=assessment.total_score,
+        maximum=assessment.max_score,
+        level_number=assessment.level.number,
+        level_name=assessment.level.name,
+        dimensions={
+            key: (name, stored["score"], stored["maximum"])
+            for key, name in dimension_names.items()
+            if (stored := assessment.dimension_scores.get(key))
+        },
+        answers=answers,
+    )
+
+
+def compare(before: Snapshot, after: Snapshot, *, same_version: bool) -> Comparison:
     """What changed from `before` to `after`, question by question.
 
     Questions are matched by key, so results on different questionnaire versions are compared
     on the questions they share; the counts of unshared questions say what was left out.
     """
-    questions_before = {item.question.key: item for item in before.questions}
-    questions_after = {item.question.key: item for item in after.questions}
-    shared = [key for key in questions_after if key in questions_before]
+    shared = [key for key in after.answers if key in before.answers]
     changed = tuple(
         AnswerChange(
-            text=questions_after[key].question.text,
-            before=questions_before[key].chosen.text,
-            after=questions_after[key].chosen.text,
-            score_before=questions_before[key].chosen.score,
-            score_after=questions_after[key].chosen.score,
+            text=after.answers[key][0],
+            before=before.answers[key][1],
+            after=after.answers[key][1],
+            score_before=before.answers[key][3],
+            score_after=after.answers[key][3],
         )
         for key in shared
-        if (
-            questions_before[key].chosen.order,
-            questions_before[key].chosen.score,
-        )
-        != (questions_after[key].chosen.order, questions_after[key].chosen.score)
+        if before.answers[key][2:] != after.answers[key][2:]
     )
-    dimensions_before = {d.key: d for d in before.dimensions}
     dimensions = tuple(
         DimensionChange(
-            name=d.name,
-            before=dimensions_before[d.key].score,
-            after=d.score,
-            maximum_before=dimensions_before[d.key].maximum,
-            maximum_after=d.maximum,
+            name=name,
+            before=before.dimensions[key][1],
+            after=score,
+            maximum_before=before.dimensions[key][2],
+            maximum_after=maximum,
         )
-        for d in after.dimensions
-        if d.key in dimensions_before
+        for key, (name, score, maximum) in after.dimensions.items()
+        if key in before.dimensions
     )
     return Comparison(
         total_before=before.total,
         total_after=after.total,
         maximum_before=before.maximum,
         maximum_after=after.maximum,
-        level_before=level_names[0],
-        level_after=level_names[1],
-        level_change=after.level.number - before.level.number,
+        level_before=before.level_name,
+        level_after=after.level_name,
+        level_change=after.level_number - before.level_number,
         dimensions=dimensions,
         changed_answers=changed,
         shared_questions=len(shared),
         same_version=same_version,
-        only_before=len(set(questions_before) - set(questions_after)),
-        only_after=len(set(questions_after) - set(questions_before)),
+        only_before=len(set(before.answers) - set(after.answers)),
+        only_after=len(set(after.answers) - set(before.answers)),
     )
 
 
@@ -125,32 +146,47 @@ class HistoryRow:
     answers: dict[str, dict]
 
 
-def history_csv(rows: list[HistoryRow]) -> str:
-    """One row per assessment, one column per dimension and per question (by key): scores."""
-    dimension_keys = sorted({key for row in rows for key in row.dimensions})
-    question_keys = []
-    for row in rows:
-        for key in row.answers:
-            if key not in question_keys:
-                question_keys.append(key)
+def history_row(assessment, answers: list[tuple]) -> HistoryRow:
+    """The export row of `assessment`, from its stored figures and its answers
+    ((key, question text, answer text, score) each)."""
+    return HistoryRow(
+        started=assessment.created_at.isoformat(),
+        completed=assessment.completed_at.isoformat() if assessment.completed_at else "",
+        taken_by=assessment.owner.get_username() if assessment.owner else "",
+        version=assessment.version.number,
+        status=assessment.status,
+        total=assessment.total_score,
+        maximum=assessment.max_score,
+        level=assessment.level.name if assessment.level else "",
+        dimensions={key: value["score"] for key, value in assessment.dimension_scores.items()},
+        answers={
+            key: {"question": text, "answer": option, "score": score}
+            for key, text, option, score in answers
+        },
+    )
+
+
+CSV_FIELDS = ["started", "completed", "taken_by", "version", "status", "total", "maximum", "level"]
+
+
+def csv_lines(
+    rows: Iterable[HistoryRow], *, dimension_keys: list[str], question_keys: list[str]
+) -> Iterator[str]:
+    """The CSV export line by line, for streaming: one row per assessment, one column per
+    dimension and per question (by key), holding scores."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "started",
-            "completed",
-            "taken_by",
-            "version",
-            "status",
-            "total",
-            "maximum",
-            "level",
-            *dimension_keys,
-            *question_keys,
-        ]
-    )
+
+    def line(cells):
+        writer.writerow(cells)
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield line([*CSV_FIELDS, *dimension_keys, *question_keys])
     for row in rows:
-        writer.writerow(
+        yield line(
             [
                 row.started,
                 row.completed,
@@ -164,7 +200,16 @@ def history_csv(rows: list[HistoryRow]) -> str:
                 *[row.answers.get(key, {}).get("score", "") for key in question_keys],
             ]
         )
-    return out.getvalue()
+
+
+def json_chunks(team_name: str, rows: Iterable[HistoryRow]) -> Iterator[str]:
+    """The JSON export piece by piece, for streaming: {"team": …, "assessments": [rows]}."""
+    yield '{"team": ' + json.dumps(team_name, ensure_ascii=False) + ', "assessments": ['
+    separator = "\n"
+    for row in rows:
+        yield separator + json.dumps(row.__dict__, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}\n"
 
 
 def _safe_cell(value: str) -> str:

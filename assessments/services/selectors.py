@@ -1,5 +1,16 @@
-"""Queries: each function fetches what one page or service needs, in a fixed number of queries."""
+"""Queries: each function fetches what one page or service needs, in a fixed number of queries.
 
+A published (or retired) version's structure never changes, so it is read from the database
+once and then served from Django's cache. The key names the version and the moment it was
+published, so nothing stale can be served: a draft is never cached, and a version published
+anew (or a database restored under a shared cache) gets a new key. Level names, descriptions,
+guidance and references stay editable and are always read from the database.
+"""
+
+from collections.abc import Iterator
+from itertools import batched
+
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -37,13 +48,34 @@ def published_version(slug: str = DEFAULT_QUESTIONNAIRE) -> QuestionnaireVersion
     )
 
 
+FROZEN_STRUCTURE_SECONDS = 7 * 24 * 3600
+
+
+def _frozen(version: QuestionnaireVersion, part: str, load):
+    """`load()`, served from the cache when `version` is frozen."""
+    if not version.is_frozen:
+        return load()
+    stamp = version.published_at.timestamp() if version.published_at else "unpublished"
+    key = f"version-structure:{version.pk}:{stamp}:{part}"
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, FROZEN_STRUCTURE_SECONDS)
+    return value
+
+
 def questions_with_options(version: QuestionnaireVersion) -> list[Question]:
-    """All questions of `version`, in order, with dimension and options: two queries."""
-    return list(
-        Question.objects.filter(version=version)
-        .select_related("dimension")
-        .prefetch_related(Prefetch("options", queryset=AnswerOption.objects.order_by("order")))
-        .order_by("order")
+    """All questions of `version`, in order, with dimension and options: two queries, or none
+    once a frozen version is cached."""
+    return _frozen(
+        version,
+        "questions",
+        lambda: list(
+            Question.objects.filter(version=version)
+            .select_related("dimension")
+            .prefetch_related(Prefetch("options", queryset=AnswerOption.objects.order_by("order")))
+            .order_by("order")
+        ),
     )
 
 
@@ -118,18 +150,20 @@ def question_by_order(questions: list[Question], order: int) -> Question:
     raise Http404("No such question")
 
 
-def assessments_of(user) -> list[Assessment]:
-    """A signed-in user's own assessments, newest first: personal ones, and those of the teams
-    they still belong to (a team's assessments stay with the team when someone leaves)."""
-    return list(
+PAGE_SIZE = 25
+
+
+def assessments_of(user, page_number) -> Page:
+    """One page of a signed-in user's own assessments, newest first: personal ones, and those
+    of the teams they still belong to (a team's assessments stay with the team when someone
+    leaves)."""
+    assessments = (
         Assessment.objects.filter(owner=user)
         .filter(Q(team__isnull=True) | Q(team__memberships__user=user))
-        .select_related("version__questionnaire", "level")
-        .order_by("-created_at")
+        .select_related("level")
+        .order_by("-created_at", "-pk")
     )
-
-
-TEAM_PAGE_SIZE = 20
+    return Paginator(assessments, PAGE_SIZE).get_page(page_number)
 
 
 def memberships_of(user) -> list[Membership]:
@@ -162,15 +196,16 @@ def team_assessments_page(team, page_number) -> Page:
         .select_related("owner", "version", "level")
         .order_by("-created_at", "-pk")
     )
-    return Paginator(assessments, TEAM_PAGE_SIZE).get_page(page_number)
+    return Paginator(assessments, PAGE_SIZE).get_page(page_number)
 
 
-def completed_team_assessments(team) -> list[Assessment]:
-    """Every completed assessment of the team, oldest first: the trend and the compare choices."""
-    return list(
+def latest_completed(team, count: int) -> list[Assessment]:
+    """The team's latest `count` completed assessments, oldest first, with their stored
+    figures: the trend, its table and the compare choices stay this size at any history."""
+    latest = list(
         Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED)
-        .select_related("level")
-        .order_by("completed_at", "pk")
+        .select_related("level", "version")
+        .order_by("-completed_at", "-pk")
         .only(
             "pk",
             "completed_at",
@@ -181,8 +216,21 @@ def completed_team_assessments(team) -> list[Assessment]:
             "status",
             "level__number",
             "level__name",
-            "version_id",
-        )
+            "version__number",
+            "version__status",
+            "version__published_at",
+        )[:count]
+    )
+    latest.reverse()
+    return latest
+
+
+def completed_team_assessment(team, assessment_id) -> Assessment | None:
+    """One completed assessment of the team, with its version and level, or None."""
+    return (
+        Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED, pk=assessment_id)
+        .select_related("version", "level")
+        .first()
     )
 
 
@@ -190,10 +238,28 @@ def levels_of(version_id) -> list[Level]:
     return list(Level.objects.filter(version_id=version_id).order_by("min_score"))
 
 
-def dimension_names(version_id) -> dict[str, str]:
-    return dict(
-        Dimension.objects.filter(version_id=version_id).order_by("order").values_list("key", "name")
+def dimension_names(version: QuestionnaireVersion) -> dict[str, str]:
+    """The version's dimensions, key -> name, in order."""
+    return _frozen(
+        version,
+        "dimension-names",
+        lambda: dict(
+            Dimension.objects.filter(version=version).order_by("order").values_list("key", "name")
+        ),
     )
+
+
+def answer_rows(assessment: Assessment) -> dict[str, tuple]:
+    """The assessment's answers as question key -> (question text, answer text, option order,
+    score), in question order: one query."""
+    rows = (
+        Answer.objects.filter(assessment=assessment)
+        .order_by("question__order")
+        .values_list(
+            "question__key", "question__text", "option__text", "option__order", "option__score"
+        )
+    )
+    return {key: tuple(rest) for key, *rest in rows}
 
 
 def team_members(team) -> list[Membership]:
@@ -229,21 +295,43 @@ def share_link_or_404(token: str) -> ShareLink:
     )
 
 
-def team_history(team) -> tuple[list[Assessment], dict[int, list[tuple]]]:
-    """Every assessment of the team with its answers, in two queries whatever their number."""
-    assessments = list(
+EXPORT_CHUNK = 1000
+
+
+def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
+    """Every assessment of the team, oldest first, with its answers ((key, question text,
+    answer text, score) each): read in chunks, two queries a chunk, so memory stays flat
+    whatever the history's size."""
+    assessments = (
         Assessment.objects.filter(team=team)
         .select_related("owner", "version", "level")
         .order_by("created_at", "pk")
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    answers: dict[int, list[tuple]] = {}
-    rows = (
-        Answer.objects.filter(assessment__team=team)
-        .order_by("question__order")
-        .values_list(
-            "assessment_id", "question__key", "question__text", "option__text", "option__score"
+    for chunk in batched(assessments, EXPORT_CHUNK):
+        answers: dict[int, list[tuple]] = {}
+        rows = (
+            Answer.objects.filter(assessment_id__in=[a.pk for a in chunk])
+            .order_by("assessment_id", "question__order")
+            .values_list(
+                "assessment_id", "question__key", "question__text", "option__text", "option__score"
+            )
         )
+        for assessment_id, *answer in rows:
+            answers.setdefault(assessment_id, []).append(tuple(answer))
+        for assessment in chunk:
+            yield assessment, answers.get(assessment.pk, [])
+
+
+def team_export_columns(team) -> tuple[list[str], list[str]]:
+    """The dimension keys (sorted) and question keys (by version, then order) of every version
+    the team's assessments were taken on: the export's columns."""
+    versions = Assessment.objects.filter(team=team).values("version_id")
+    columns = (
+        Question.objects.filter(version_id__in=versions)
+        .order_by("version__number", "order")
+        .values_list("key", "dimension__key")
     )
-    for assessment_id, *answer in rows:
-        answers.setdefault(assessment_id, []).append(tuple(answer))
-    return assessments, answers
+    question_keys = list(dict.fromkeys(key for key, _dimension in columns))
+    dimension_keys = sorted({dimension for _key, dimension in columns})
+    return dimension_keys, question_keys

@@ -226,7 +226,9 @@ def results_json(request, token):
 @require_safe
 def mine(request):
     return render(
-        request, "assessments/mine.html", {"assessments": selectors.assessments_of(request.user)}
+        request,
+        "assessments/mine.html",
+        {"page": selectors.assessments_of(request.user, request.GET.get("page"))},
     )
 
 

@@ -1,13 +1,11 @@
 """Accounts, teams, invitations, history, comparison, sharing and export."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,15 +77,21 @@ def team_list(request):
     )
 
 
+# The trend and its table show the latest this many results; the export has them all.
+TREND_POINTS = 24
+# The compare form offers the latest this many; any other is reached by its id.
+COMPARE_CHOICES = 50
+
+
 @never_cache
 @require_safe
 def team_detail(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
-    completed = selectors.completed_team_assessments(team)
+    completed = selectors.latest_completed(team, TREND_POINTS)
     latest = completed[-1] if completed else None
-    dimension_names = selectors.dimension_names(latest.version_id) if latest else {}
+    dimension_names = selectors.dimension_names(latest.version) if latest else {}
     trend = None
     if latest:
         trend = charts.trend(
@@ -223,65 +227,51 @@ def invitation(request, token):
 @require_safe
 def compare(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
-    completed = selectors.completed_team_assessments(membership.team)
-    form = CompareForm(completed, request.GET or None)
-    comparison = None
-    if form.is_bound and form.is_valid():
-        by_id = {a.pk: a for a in completed}
-        first, second = by_id[form.cleaned_data["before"]], by_id[form.cleaned_data["after"]]
-        if (second.completed_at, second.pk) < (first.completed_at, first.pk):
-            first, second = second, first
-        report_before = reports.build(selectors.team_assessment_or_404(membership.team, first.pk))
-        report_after = reports.build(selectors.team_assessment_or_404(membership.team, second.pk))
-        comparison = history.compare(
-            report_before.result,
-            report_after.result,
-            level_names=(report_before.level.name, report_after.level.name),
-            same_version=first.version_id == second.version_id,
-        )
-        return render(
-            request,
-            "teams/compare.html",
-            {
-                "team": membership.team,
-                "form": form,
-                "comparison": comparison,
-                "before": report_before.assessment,
-                "after": report_after.assessment,
-            },
-        )
-    return render(
-        request,
-        "teams/compare.html",
-        {"team": membership.team, "form": form, "comparison": None},
-        status=400 if form.is_bound else 200,
+    team = membership.team
+    choices = selectors.latest_completed(team, COMPARE_CHOICES)
+    offered = {a.pk for a in choices}
+    for requested in CompareForm.requested_ids(request.GET):
+        # An older result, linked from the history, is offered too when it is the team's.
+        if requested not in offered and (
+            found := selectors.completed_team_assessment(team, requested)
+        ):
+            choices.insert(0, found)
+            offered.add(found.pk)
+    form = CompareForm(choices, request.GET or None)
+    context = {"team": team, "form": form, "comparison": None}
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "teams/compare.html", context, status=400 if form.is_bound else 200)
+    by_id = {a.pk: a for a in choices}
+    first, second = by_id[form.cleaned_data["before"]], by_id[form.cleaned_data["after"]]
+    if (second.completed_at, second.pk) < (first.completed_at, first.pk):
+        first, second = second, first
+    before, after = (
+        selectors.completed_team_assessment(team, first.pk),
+        selectors.completed_team_assessment(team, second.pk),
+    )
+    context["comparison"] = history.compare(
+        _snapshot(before), _snapshot(after), same_version=before.version_id == after.version_id
+    )
+    context.update(before=before, after=after)
+    return render(request, "teams/compare.html", context)
+
+
+def _snapshot(assessment):
+    return history.snapshot(
+        assessment,
+        dimension_names=selectors.dimension_names(assessment.version),
+        answers=selectors.answer_rows(assessment),
     )
 
 
 def _history_rows(team):
-    assessments, answers = selectors.team_history(team)
-    return [
-        history.HistoryRow(
-            started=a.created_at.isoformat(),
-            completed=a.completed_at.isoformat() if a.completed_at else "",
-            taken_by=a.owner.get_username() if a.owner else "",
-            version=a.version.number,
-            status=a.status,
-            total=a.total_score,
-            maximum=a.max_score,
-            level=a.level.name if a.level else "",
-            dimensions={key: value["score"] for key, value in a.dimension_scores.items()},
-            answers={
-                key: {"question": text, "answer": option, "score": score}
-                for key, text, option, score in answers.get(a.pk, [])
-            },
-        )
-        for a in assessments
-    ]
+    for assessment, answers in selectors.team_history(team):
+        yield history.history_row(assessment, answers)
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
+def _download(chunks, content_type, filename):
+    """A streamed download: the export is written as it is read, never held whole."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -290,9 +280,13 @@ def _download(content, content_type, filename):
 @require_safe
 def export_csv(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
-    rows = _history_rows(membership.team)
+    dimension_keys, question_keys = selectors.team_export_columns(membership.team)
     return _download(
-        history.history_csv(rows),
+        history.csv_lines(
+            _history_rows(membership.team),
+            dimension_keys=dimension_keys,
+            question_keys=question_keys,
+        ),
         "text/csv; charset=utf-8",
         f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.csv",
     )
@@ -302,12 +296,8 @@ def export_csv(request, team_id):
 @require_safe
 def export_json(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
-    document = {
-        "team": membership.team.name,
-        "assessments": [row.__dict__ for row in _history_rows(membership.team)],
-    }
     return _download(
-        json.dumps(document, indent=2, ensure_ascii=False),
+        history.json_chunks(membership.team.name, _history_rows(membership.team)),
         "application/json",
         f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
     )
