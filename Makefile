@@ -9,13 +9,14 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 
 .PHONY: help install run admin test test-postgres lint format bench clean
 
 help:
 	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
 	@echo "make test           the whole test suite (browser tests included) on SQLite"
-	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL))"
+	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL)) and Redis ($(REDIS_TEST_URL))"
 	@echo "make admin          create an admin account"
 	@echo "make lint           ruff check and format check"
 	@echo "make bench          benchmarks"
@@ -50,7 +51,7 @@ test: install
 
 test-postgres: install
 	scripts/ensure-chromium
-	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+	DATABASE_URL=$(PG_TEST_URL) CACHE_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
 lint: install
 	$(VENV)/bin/ruff check .

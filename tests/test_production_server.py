@@ -1,96 +1,13 @@
 """The container's start script, run outside Docker: real gunicorn with production settings."""
 
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def fetch(url, **headers):
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, headers={"Host": "localhost", **headers})
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def start_server(tmp_path, **extra_env):
-    """deploy/start on a free loopback port, its output written to tmp_path/server.log."""
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "a-production-like-secret-key-used-only-by-this-test-0123456789",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "PYTHON": sys.executable,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        **extra_env,
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    log = tmp_path / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [str(ROOT / "deploy" / "start")],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if fetch(f"{base}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"gunicorn did not come up:\n{log.read_text()}")
-        time.sleep(0.3)
-    return process, base, env, log
-
-
-def stop_server(process):
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+from tests.support.servers import ROOT, fetch, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
