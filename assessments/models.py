@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,9 @@ class QuestionnaireVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When a level's text or a reference last changed: rendered results are cached under it,
+    # so an edit shows on the next request in every process.
+    advice_revised_at = models.DateTimeField(_("advice last revised"), default=timezone.now)
 
     class Meta:
         ordering = ["questionnaire", "-number"]
@@ -554,3 +559,17 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+@receiver([post_save, post_delete], sender=Level)
+@receiver([post_save, post_delete], sender=Reference)
+def advice_revised(sender, instance, **kwargs):
+    """Any change to a level or a reference (admin, import, deletion) dates the version's
+    advice anew."""
+    versions = (
+        QuestionnaireVersion.objects.filter(pk=instance.version_id)
+        if sender is Level
+        # By the level's id: in a cascade the level itself may already be gone.
+        else QuestionnaireVersion.objects.filter(levels__pk=instance.level_id)
+    )
+    versions.update(advice_revised_at=timezone.now())

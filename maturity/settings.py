@@ -164,6 +164,15 @@ def cache_from_url(url: str) -> dict:
 CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
 CACHES = {"default": cache_from_url(CACHE_URL)}
 
+# With a shared cache, sessions are read from it and written through to the database. A cache
+# per process could keep serving a session another process has ended (signed out), so without
+# a shared cache they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else "django.contrib.sessions.backends.cached_db"
+)
+
 # Requests per client address (behind DJANGO_TRUSTED_PROXY_COUNT proxies), counted in the
 # cache: "N/s", "N/m", "N/h" or "N/d". A refused request gets the styled 429 page.
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", True)

@@ -16,9 +16,13 @@ def fresh_cache():
     test must not leak into the next."""
     from django.core.cache import cache
 
+    from assessments import caching
+
     cache.clear()
+    caching.forget_local()
     yield
     cache.clear()
+    caching.forget_local()
 
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "assessments" / "content" / "genaiops.json"

@@ -25,8 +25,9 @@ def queries(client, url):
 def test_a_published_version_is_loaded_once(client, answered):
     assessment = answered([2] * 7)
     url = reverse("assessments:question", args=[assessment.token, 7])
-    first = queries(client, url)
-    assert queries(client, url) == first - 2  # questions and their options come from the cache
+    assert queries(client, url) == 4  # the assessment, the questions, their options, the answers
+    # Then the version's structure and the answers saved so far come from the cache.
+    assert queries(client, url) == 1
 
 
 def test_a_draft_is_never_cached(default_version):
@@ -48,6 +49,23 @@ def test_editable_advice_shows_on_the_next_request(client, answered):
     page = client.get(url).content.decode()
     assert "Renamed level" in page and "Fresh guidance written a moment ago." in page
     assert "A brand new reading" in page
+
+
+def test_a_reference_edited_alone_shows_on_the_next_request(client, answered):
+    assessment = answered([1] * 7, complete=True)
+    url = reverse("assessments:results", args=[assessment.token])
+    json_url = reverse("assessments:results_json", args=[assessment.token])
+    assert client.get(url).status_code == 200 and client.get(json_url).status_code == 200
+    reference = Level.objects.get(pk=assessment.level_id).references.first()
+    reference.title = "Retitled reading"
+    reference.save()
+    assert "Retitled reading" in client.get(url).content.decode()
+    Level.objects.filter(pk=assessment.level_id).get().references.first().delete()
+    assert "Retitled reading" not in client.get(url).content.decode()
+    level = Level.objects.get(pk=assessment.level_id)
+    level.name = "Brand new name"
+    level.save()
+    assert client.get(json_url).json()["level"]["name"] == "Brand new name"
 
 
 def test_an_admin_edit_shows_at_once_in_another_process(tmp_path):

@@ -10,12 +10,12 @@ guidance and references stay editable and are always read from the database.
 from collections.abc import Iterator
 from itertools import batched
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments import caching
 from assessments.models import (
     Answer,
     AnswerOption,
@@ -48,20 +48,12 @@ def published_version(slug: str = DEFAULT_QUESTIONNAIRE) -> QuestionnaireVersion
     )
 
 
-FROZEN_STRUCTURE_SECONDS = 7 * 24 * 3600
-
-
 def _frozen(version: QuestionnaireVersion, part: str, load):
-    """`load()`, served from the cache when `version` is frozen."""
+    """`load()`, kept by `caching.immutable` when `version` is frozen."""
     if not version.is_frozen:
         return load()
     stamp = version.published_at.timestamp() if version.published_at else "unpublished"
-    key = f"version-structure:{version.pk}:{stamp}:{part}"
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, FROZEN_STRUCTURE_SECONDS)
-    return value
+    return caching.immutable(f"version-structure:{version.pk}:{stamp}:{part}", load)
 
 
 def questions_with_options(version: QuestionnaireVersion) -> list[Question]:
@@ -137,9 +129,19 @@ def assessment_by_token(token: str) -> Assessment:
 
 
 def choices_of(assessment: Assessment) -> dict[int, int]:
-    """The saved answers of `assessment` as question id -> option id."""
+    """The saved answers of `assessment` as question id -> option id.
+
+    Kept by `caching.immutable` under the moment the assessment was last saved, which saving
+    an answer moves on in the same transaction: pass an assessment read after the last save.
+    """
+    key = f"choices:{assessment.pk}:{assessment.updated_at.timestamp()}"
     return dict(
-        Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")
+        caching.immutable(
+            key,
+            lambda: dict(
+                Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")
+            ),
+        )
     )
 
 
@@ -219,6 +221,7 @@ def latest_completed(team, count: int) -> list[Assessment]:
             "version__number",
             "version__status",
             "version__published_at",
+            "version__advice_revised_at",
         )[:count]
     )
     latest.reverse()

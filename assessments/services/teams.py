@@ -159,6 +159,8 @@ def start_from_previous(previous: Assessment, version: QuestionnaireVersion, use
         for option_id, question_id, key, order in options
         if earlier[key] == order
     )
+    # Saved answers are read under the last-saved moment: move it past the ones just written.
+    assessment.save(update_fields=["updated_at"])
     return assessment
 
 

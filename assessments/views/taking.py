@@ -2,6 +2,7 @@
 
 import json
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
@@ -12,7 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AnswerForm, TeamChoiceForm
-from assessments.services import assessments, charts, reports, selectors, teams
+from assessments.services import assessments, reports, selectors, teams
+from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
 
@@ -26,7 +28,8 @@ def home(request):
         "assessments/home.html",
         {
             "version": version,
-            "question_count": version.questions.count() if version else 0,
+            "question_count": len(selectors.questions_with_options(version)) if version else 0,
+            "levels": fragments.level_list(version) if version else None,
             "team_form": TeamChoiceForm(memberships) if memberships else None,
         },
     )
@@ -131,6 +134,15 @@ def question(request, token, order):
             "assessment": assessment,
             "question": current,
             "form": form,
+            # Unbound, the options render the same for everyone who chose the same one.
+            "form_html": None
+            if form.is_bound
+            else fragments.question_form(
+                current,
+                assessment.version,
+                answered.get(current.pk),
+                lambda: render_crispy_form(form),
+            ),
             "position": position + 1,
             "count": len(questions),
             "answered_count": len(answered),
@@ -148,15 +160,15 @@ def review(request, token):
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
     questions = selectors.questions_with_options(assessment.version)
-    answered = selectors.choices_of(assessment)
-    rows = reports.review_rows(questions, answered)
+    rows = reports.review_rows(questions, selectors.choices_of(assessment))
+    missing = [row for row in rows if row.option is None]
     return render(
         request,
         "assessments/review.html",
         {
             "assessment": assessment,
-            "rows": rows,
-            "missing": [row for row in rows if row.option is None],
+            "answers_table": fragments.review_answers(assessment, rows, missing, opened.can_change),
+            "missing": missing,
             "can_change": opened.can_change,
             "claim_form": _claim_form(request, assessment),
         },
@@ -190,17 +202,15 @@ def results(request, token):
     if not assessment.is_completed:
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
-    report = reports.build(assessment)
     return render(
         request,
         "assessments/results.html",
         {
             "assessment": assessment,
-            "report": report,
+            "result_body": fragments.result_body(assessment),
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": _claim_form(request, assessment),
-            **charts.result_pictures(report.result, report.version_spec),
         },
     )
 
@@ -211,10 +221,13 @@ def results_json(request, token):
     assessment = assessment_for(request, token).assessment
     if not assessment.is_completed:
         return JsonResponse({"error": _("This assessment is not completed yet.")}, status=404)
-    document = reports.as_document(reports.build(assessment))
-    response = HttpResponse(
-        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    document = fragments.result_document(
+        assessment,
+        lambda: json.dumps(
+            reports.as_document(reports.build(assessment)), indent=2, ensure_ascii=False
+        ),
     )
+    response = HttpResponse(document, content_type="application/json")
     response["Content-Disposition"] = (
         f'attachment; filename="genaiops-assessment-{assessment.completed_at:%Y-%m-%d}.json"'
     )

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import charts, history, reports, selectors, teams
+from assessments.services import history, selectors, teams
+from assessments.views import fragments
 from assessments.views.limits import per_address, per_email
 from assessments.views.lookups import assessment_for
 
@@ -92,16 +93,6 @@ def team_detail(request, team_id):
     completed = selectors.latest_completed(team, TREND_POINTS)
     latest = completed[-1] if completed else None
     dimension_names = selectors.dimension_names(latest.version) if latest else {}
-    trend = None
-    if latest:
-        trend = charts.trend(
-            [
-                {"total": a.total_score, "maximum": a.max_score, "dimensions": a.dimension_scores}
-                for a in completed
-            ],
-            selectors.levels_of(latest.version_id),
-            dimension_names,
-        )
     return render(
         request,
         "teams/detail.html",
@@ -110,8 +101,7 @@ def team_detail(request, team_id):
             "membership": membership,
             "page": page,
             "latest": latest,
-            "completed": completed,
-            "trend": trend,
+            "trend": fragments.team_trend(team, completed) if completed else None,
             "dimension_names": dimension_names,
         },
     )
@@ -238,22 +228,29 @@ def compare(request, team_id):
             choices.insert(0, found)
             offered.add(found.pk)
     form = CompareForm(choices, request.GET or None)
-    context = {"team": team, "form": form, "comparison": None}
-    if not (form.is_bound and form.is_valid()):
-        return render(request, "teams/compare.html", context, status=400 if form.is_bound else 200)
-    by_id = {a.pk: a for a in choices}
-    first, second = by_id[form.cleaned_data["before"]], by_id[form.cleaned_data["after"]]
-    if (second.completed_at, second.pk) < (first.completed_at, first.pk):
-        first, second = second, first
-    before, after = (
-        selectors.completed_team_assessment(team, first.pk),
-        selectors.completed_team_assessment(team, second.pk),
-    )
-    context["comparison"] = history.compare(
-        _snapshot(before), _snapshot(after), same_version=before.version_id == after.version_id
-    )
-    context.update(before=before, after=after)
-    return render(request, "teams/compare.html", context)
+    if form.is_bound and not form.is_valid():
+        context = {"team": team, "form": form, "comparison": None}
+        return render(request, "teams/compare.html", context, status=400)
+    pair = (form.cleaned_data["before"], form.cleaned_data["after"]) if form.is_bound else None
+
+    def comparison_context():
+        context = {"team": team, "form": form, "comparison": None}
+        if pair:
+            by_id = {a.pk: a for a in choices}
+            before, after = sorted((by_id[pk] for pk in pair), key=lambda a: (a.completed_at, a.pk))
+            context.update(
+                before=before,
+                after=after,
+                comparison=history.compare(
+                    _snapshot(before),
+                    _snapshot(after),
+                    same_version=before.version_id == after.version_id,
+                ),
+            )
+        return context
+
+    body = fragments.comparison(team, choices, pair, comparison_context)
+    return render(request, "teams/compare.html", {"team": team, "body": body})
 
 
 def _snapshot(assessment):
@@ -363,15 +360,13 @@ def shared(request, token):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
         return render(request, "teams/share_revoked.html", status=410)
-    report = reports.build(link.assessment)
     return render(
         request,
         "assessments/results.html",
         {
             "assessment": link.assessment,
-            "report": report,
+            "result_body": fragments.result_body(link.assessment),
             "shared": True,
-            **charts.result_pictures(report.result, report.version_spec),
         },
     )
 

@@ -1,0 +1,43 @@
+"""Caching of values that never change under their key.
+
+Every key used here names an immutable thing: a published version's structure (by the
+version and the moment it was published), or a rendering stamped with the moment its advice was
+last revised, read from the database with the page's own query. So a value may be kept in this
+process as well as in the shared cache, with no invalidation: when the content changes, the key
+does. The process keeps a bounded number of recent values; the shared cache (CACHE_URL) lets
+the other workers reuse what one has computed.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.core.cache import cache
+
+LOCAL_ENTRIES = 512
+SHARED_SECONDS = 7 * 24 * 3600
+
+_local: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def immutable(key: str, compute):
+    """The value under `key`: from this process, else the shared cache, else `compute()`."""
+    with _lock:
+        if key in _local:
+            _local.move_to_end(key)
+            return _local[key]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, SHARED_SECONDS)
+    with _lock:
+        _local[key] = value
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+    return value
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests start each case from nothing)."""
+    with _lock:
+        _local.clear()

@@ -1,0 +1,130 @@
+"""Rendered fragments of content that changes rarely, cached under keys that change with it.
+
+A completed result's body changes only when its version's advice is revised (a level's text or
+a reference), which `QuestionnaireVersion.advice_revised_at` dates; the page reads that stamp
+with the assessment itself, so an edit shows on the next request in every process, whatever the
+cache backend. A question of a published version never changes at all.
+"""
+
+import hashlib
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from assessments import caching
+from assessments.services import charts, reports, selectors
+
+
+def _result_key(kind: str, assessment) -> str:
+    stamp = assessment.version.advice_revised_at.timestamp()
+    return f"{kind}:{assessment.pk}:{stamp}:{get_language()}"
+
+
+def level_list(version) -> SafeString:
+    """The levels of `version` with their score bands, as the home page lists them."""
+    key = f"level-list:{version.pk}:{version.advice_revised_at.timestamp()}:{get_language()}"
+    return mark_safe(
+        caching.immutable(
+            key,
+            lambda: render_to_string(
+                "assessments/_levels.html", {"levels": selectors.levels_of(version.pk)}
+            ),
+        )
+    )
+
+
+def review_answers(assessment, rows, missing, can_change: bool) -> SafeString:
+    """The answers so far, and what is missing, of an assessment in progress: unchanged until
+    an answer is saved, which moves the assessment's last-saved moment on."""
+    key = (
+        f"review-answers:{assessment.pk}:{assessment.updated_at.timestamp()}:"
+        f"{can_change}:{get_language()}"
+    )
+    context = {"assessment": assessment, "rows": rows, "missing": missing, "can_change": can_change}
+    return mark_safe(
+        caching.immutable(
+            key, lambda: render_to_string("assessments/_review_answers.html", context)
+        )
+    )
+
+
+def result_body(assessment) -> SafeString:
+    """The level, its advice, the pictures and the next steps of a completed assessment."""
+
+    def render():
+        report = reports.build(assessment)
+        return render_to_string(
+            "assessments/_result_body.html",
+            {
+                "assessment": assessment,
+                "report": report,
+                **charts.result_pictures(report.result, report.version_spec),
+            },
+        )
+
+    return mark_safe(caching.immutable(_result_key("result-body", assessment), render))
+
+
+def result_document(assessment, render) -> str:
+    """The JSON download of a completed assessment, as `render()` writes it."""
+    return caching.immutable(_result_key("result-json", assessment), render)
+
+
+def question_form(question, version, chosen: int | None, render) -> SafeString | None:
+    """The answer options of a question of a frozen version, as `render()` writes them with
+    `chosen` checked; None for a draft, which is rendered afresh every time."""
+    if not version.is_frozen:
+        return None
+    key = (
+        f"question-form:{question.pk}:{version.published_at.timestamp()}:{chosen}:{get_language()}"
+    )
+    return mark_safe(caching.immutable(key, render))
+
+
+def team_trend(team, completed) -> SafeString:
+    """The trend picture and its table over `completed` (the team's latest results, oldest
+    first). Completed results never change; their level names may, which the newest advice
+    stamp among their versions dates."""
+    revised = max(a.version.advice_revised_at for a in completed).timestamp()
+    ids = hashlib.sha256(",".join(str(a.pk) for a in completed).encode()).hexdigest()[:32]
+    latest = completed[-1]
+
+    def render():
+        dimension_names = selectors.dimension_names(latest.version)
+        return render_to_string(
+            "teams/_trend.html",
+            {
+                "team": team,
+                "completed": completed,
+                "dimension_names": dimension_names,
+                "trend": charts.trend(
+                    [
+                        {
+                            "total": a.total_score,
+                            "maximum": a.max_score,
+                            "dimensions": a.dimension_scores,
+                        }
+                        for a in completed
+                    ],
+                    selectors.levels_of(latest.version_id),
+                    dimension_names,
+                ),
+            },
+        )
+
+    key = f"team-trend:{team.pk}:{ids}:{revised}:{get_language()}"
+    return mark_safe(caching.immutable(key, render))
+
+
+def comparison(team, choices, pair, context) -> SafeString:
+    """The compare form over `choices` (completed results, which never change) and, for the
+    chosen `pair` of ids, what changed between them; `context()` gives what to render."""
+    revised = max((a.version.advice_revised_at for a in choices), default=None)
+    ids = hashlib.sha256(",".join(str(a.pk) for a in choices).encode()).hexdigest()[:32]
+    stamp = revised.timestamp() if revised else "none"
+    chosen = "-".join(str(pk) for pk in pair) if pair else "none"
+    key = f"comparison:{team.pk}:{ids}:{chosen}:{stamp}:{get_language()}"
+    return mark_safe(
+        caching.immutable(key, lambda: render_to_string("teams/_compare.html", context()))
+    )
