@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help install run admin test test-postgres lint format bench clean
+.PHONY: help install run admin test test-postgres lint format bench bench-micro clean
 
 help:
 	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
@@ -19,7 +19,8 @@ help:
 	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL)) and Redis ($(REDIS_TEST_URL))"
 	@echo "make admin          create an admin account"
 	@echo "make lint           ruff check and format check"
-	@echo "make bench          benchmarks"
+	@echo "make bench          the production server under load, every page against the floor (QUICK=1: a minute)"
+	@echo "make bench-micro    pytest-benchmark timings of scoring and the results page"
 
 .tools/bin/uv:
 	@echo "uv not found: installing it into .tools/ with pip"
@@ -62,6 +63,10 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
+	scripts/ensure-wrk
+	QUICK=$(QUICK) $(PY) benchmarks/run.py
+
+bench-micro: install
 	$(PY) -m pytest benchmarks -p no:cacheprovider -q --benchmark-only
 
 clean:

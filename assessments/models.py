@@ -477,7 +477,15 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        indexes = [models.Index(fields=["team", "-created_at"], name="assessment_team_newest")]
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="assessment_team_newest"),
+            # The trend and compare read a team's latest completed results.
+            models.Index(
+                fields=["team", "status", "-completed_at"], name="assessment_team_completed"
+            ),
+            # /mine/ lists a person's assessments, newest first.
+            models.Index(fields=["owner", "-created_at"], name="assessment_owner_newest"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="in_progress")
