@@ -128,3 +128,30 @@ def comparison(team, choices, pair, context) -> SafeString:
     return mark_safe(
         caching.immutable(key, lambda: render_to_string("teams/_compare.html", context()))
     )
+
+
+def history_rows(template: str, assessments, team=None) -> SafeString:
+    """The rows of a history table. They are kept under a digest of everything they show, so
+    a page of a long history costs no more to draw than a page of a short one."""
+    shown = [
+        (
+            a.pk,
+            a.token,
+            a.created_at.isoformat(),
+            a.owner.get_username() if a.owner_id else "",
+            a.version.number if team else None,
+            a.status,
+            a.total_score,
+            a.max_score,
+            (a.level.number, a.level.name) if a.level_id else None,
+        )
+        for a in assessments
+    ]
+    digest = hashlib.sha256(repr((template, team and team.pk, shown)).encode()).hexdigest()
+    key = f"history-rows:{digest}:{get_language()}"
+    return mark_safe(
+        caching.immutable(
+            key,
+            lambda: render_to_string(template, {"team": team, "assessments": assessments}),
+        )
+    )

@@ -238,10 +238,14 @@ def results_json(request, token):
 @login_required
 @require_safe
 def mine(request):
+    page = selectors.assessments_of(request.user, request.GET.get("page"))
     return render(
         request,
         "assessments/mine.html",
-        {"page": selectors.assessments_of(request.user, request.GET.get("page"))},
+        {
+            "page": page,
+            "rows": fragments.history_rows("assessments/_mine_rows.html", page.object_list),
+        },
     )
 
 

@@ -100,6 +100,7 @@ def team_detail(request, team_id):
             "team": team,
             "membership": membership,
             "page": page,
+            "rows": fragments.history_rows("teams/_history_rows.html", page.object_list, team),
             "latest": latest,
             "trend": fragments.team_trend(team, completed) if completed else None,
             "dimension_names": dimension_names,
