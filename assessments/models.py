@@ -478,13 +478,15 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         indexes = [
-            models.Index(fields=["team", "-created_at"], name="assessment_team_newest"),
+            # Each ends with the id, the lists' tie-break, so that no page needs a sort.
+            models.Index(fields=["team", "-created_at", "-id"], name="assessment_team_newest"),
             # The trend and compare read a team's latest completed results.
             models.Index(
-                fields=["team", "status", "-completed_at"], name="assessment_team_completed"
+                fields=["team", "status", "-completed_at", "-id"],
+                name="assessment_team_completed",
             ),
             # /mine/ lists a person's assessments, newest first.
-            models.Index(fields=["owner", "-created_at"], name="assessment_owner_newest"),
+            models.Index(fields=["owner", "-created_at", "-id"], name="assessment_owner_newest"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -352,3 +353,22 @@ def test_start_from_a_previous_assessment(client, people, team_assessment):
     assert response.url == reverse("assessments:review", args=[follow_up.token])
     assert follow_up.owner == people["owner"] and follow_up.team == people["team"]
     assert "still unanswered" not in client.get(response.url).content.decode()
+
+
+def test_every_page_of_a_long_history_lists_its_own_rows_once(client, people, team_assessment):
+    from assessments.models import Assessment
+
+    for _ in range(53):
+        team_assessment([1] * 7, complete=False)
+    client.force_login(people["member"])
+    url = reverse("assessments:team", args=[people["team"].pk])
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(url, {"page": number}).content.decode()
+        seen += [int(pk) for pk in re.findall(r'/assessments/(\d+)/"', page)]
+    newest_first = list(
+        Assessment.objects.filter(team=people["team"])
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    assert seen == newest_first
