@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -107,25 +108,26 @@ class TeamChoiceForm(forms.Form):
         return self.teams.get(team_id) if team_id else None
 
 
+def _choice_label(assessment) -> str:
+    return _("%(date)s: %(total)s / %(maximum)s, %(level)s") % {
+        "date": date_format(assessment.completed_at, "DATE_FORMAT"),
+        "total": assessment.total_score,
+        "maximum": assessment.max_score,
+        "level": assessment.level.name,
+    }
+
+
+_lazy_choice_label = lazy(_choice_label, str)
+
+
 class CompareForm(forms.Form):
     before = forms.TypedChoiceField(label=_("Earlier assessment"), coerce=int)
     after = forms.TypedChoiceField(label=_("Later assessment"), coerce=int)
 
     def __init__(self, completed, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [
-            (
-                a.pk,
-                _("%(date)s: %(total)s / %(maximum)s, %(level)s")
-                % {
-                    "date": date_format(a.completed_at, "DATE_FORMAT"),
-                    "total": a.total_score,
-                    "maximum": a.max_score,
-                    "level": a.level.name,
-                },
-            )
-            for a in reversed(completed)
-        ]
+        # Labels are formatted only if the form is drawn: checking a choice needs the ids alone.
+        choices = [(a.pk, _lazy_choice_label(a)) for a in reversed(completed)]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices
         if len(completed) >= 2:

@@ -73,3 +73,29 @@ def test_exports_queries_do_not_grow(
         assert len(content.splitlines()) == count + 1
     else:
         assert len(json.loads(content)["assessments"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_my_assessments_queries_do_not_grow(
+    client, default_version, people, django_assert_max_num_queries, count
+):
+    bulk_history(default_version, people["team"], [people["member"]], count)
+    client.force_login(people["member"])
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("assessments:mine"))
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/a/') == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [2, 120])
+def test_compare_queries_do_not_grow(
+    client, default_version, people, django_assert_max_num_queries, count
+):
+    bulk_history(default_version, people["team"], [people["member"]], count)
+    client.force_login(people["member"])
+    ids = list(people["team"].assessments.order_by("pk").values_list("pk", flat=True))
+    url = reverse("assessments:compare", args=[people["team"].pk])
+    with django_assert_max_num_queries(10):
+        response = client.get(url, {"before": ids[0], "after": ids[-1]})
+    assert response.status_code == 200
+    assert "No answer changed between these two assessments." in response.content.decode()

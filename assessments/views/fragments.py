@@ -138,7 +138,7 @@ def history_rows(template: str, assessments, team=None) -> SafeString:
             a.pk,
             a.token,
             a.created_at.isoformat(),
-            a.owner.get_username() if a.owner_id else "",
+            a.owner.get_username() if team and a.owner_id else "",
             a.version.number if team else None,
             a.status,
             a.total_score,
