@@ -8,10 +8,13 @@ does. The process keeps a bounded number of recent values; the shared cache (CAC
 the other workers reuse what one has computed.
 """
 
+import logging
 import threading
 from collections import OrderedDict
 
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 LOCAL_ENTRIES = 512
 SHARED_SECONDS = 7 * 24 * 3600
@@ -26,10 +29,18 @@ def immutable(key: str, compute):
         if key in _local:
             _local.move_to_end(key)
             return _local[key]
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:
+        # The shared cache only saves work: when it is down, pages are computed, not refused.
+        log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
+        value = None
     if value is None:
         value = compute()
-        cache.set(key, value, SHARED_SECONDS)
+        try:
+            cache.set(key, value, SHARED_SECONDS)
+        except Exception:
+            log.warning("The shared cache could not be written")
     with _lock:
         _local[key] = value
         while len(_local) > LOCAL_ENTRIES:

@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.html import escape
@@ -41,7 +43,12 @@ class UniqueEmailMixin:
 
     def clean_email(self):
         email = self.cleaned_data.get("email", "").strip()
-        others = get_user_model().objects.filter(email__iexact=email)
+        # Compared as the database index compares them (LOWER), not as iexact does (UPPER).
+        others = (
+            get_user_model()
+            .objects.alias(lowered=Lower("email"))
+            .filter(lowered=Lower(Value(email)))
+        )
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         if email and others.exists():
@@ -141,7 +148,8 @@ class CompareForm(forms.Form):
         ids = []
         for name in ("before", "after"):
             value = data.get(name, "")
-            if value.isdigit() and len(value) < 19:
+            # isdigit() alone admits digits such as "²" that int() refuses.
+            if value.isascii() and value.isdigit() and len(value) < 19:
                 ids.append(int(value))
         return ids
 

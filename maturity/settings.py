@@ -162,7 +162,7 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
-CACHES = {"default": cache_from_url(CACHE_URL)}
+CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "maturity"}}
 
 # With a shared cache, sessions are read from it and written through to the database. A cache
 # per process could keep serving a session another process has ended (signed out), so without
@@ -253,6 +253,8 @@ LOGIN_FAILURE_LIMITS = (
     env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20),
     env_int("DJANGO_LOGIN_FAILURE_LIMIT_PER_USERNAME", 50),
 )
+if min(LOGIN_FAILURE_LIMITS) < 1:
+    raise ImproperlyConfigured("Every DJANGO_LOGIN_FAILURE_LIMIT* must be 1 or more.")
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0]
 AXES_HANDLER = "maturity.lockout.ThreeAxisLockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
@@ -327,6 +329,9 @@ LOGGING = {
         # Django's own defaults would also print these through an unfiltered handler.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes logs every successful sign-in (name and address) at INFO: keep only
+        # warnings, such as lockouts.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

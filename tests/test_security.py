@@ -261,3 +261,60 @@ def test_the_migration_keeps_the_oldest_account_of_a_duplicate_address(django_us
     assert emails == {"first": "Same@example.com", "second": "", "other": "other@example.com"}
     second = django_user_model.objects.get(username="second")
     assert list(second.groups.values_list("name", flat=True)) == ["Duplicate email address cleared"]
+
+
+def test_password_reset_tokens_are_redacted_from_logs():
+    from maturity.log_redaction import redact
+
+    line = '"GET /accounts/reset/MQ/cz8x9k-0123456789abcdef/ HTTP/1.1" 302'
+    assert redact(line) == '"GET /accounts/reset/[redacted]/[redacted]/ HTTP/1.1" 302'
+    assert (
+        redact("/a/secret-token/q/1/ and /shared/x/")
+        == "/a/[redacted]/q/1/ and /shared/[redacted]/"
+    )
+
+
+def test_one_ipv6_network_is_counted_as_one_client(client, default_version, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "start": "2/m"}
+    start = reverse("assessments:start")
+    assert client.post(start, REMOTE_ADDR="2001:db8:1:2::1").status_code == 302
+    assert client.post(start, REMOTE_ADDR="2001:db8:1:2::ffff").status_code == 302
+    assert client.post(start, REMOTE_ADDR="2001:db8:1:2:abcd::9").status_code == 429
+    assert client.post(start, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+
+def test_starting_from_earlier_answers_counts_as_starting(
+    client, people, team_assessment, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "start": "1/m"}
+    previous = team_assessment([2] * 7)
+    client.force_login(people["member"])
+    url = reverse("assessments:start_from", args=[people["team"].pk, previous.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 429
+
+
+def test_pages_are_served_while_the_shared_cache_is_down(client, answered, settings):
+    completed = answered([3] * 7, complete=True)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get(reverse("assessments:results", args=[completed.token]))
+    assert response.status_code == 200
+    assert "21 / 28" in response.content.decode()
+
+
+def test_an_address_differing_only_in_unicode_case_never_gives_a_500(client, people):
+    response = client.post(
+        reverse("assessments:signup"),
+        {
+            "username": "kate",
+            "email": "\u212aate@example.com",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    assert response.status_code in (302, 400)

@@ -372,3 +372,14 @@ def test_every_page_of_a_long_history_lists_its_own_rows_once(client, people, te
         .values_list("pk", flat=True)
     )
     assert seen == newest_first
+
+
+def test_compare_refuses_unusual_digits_and_ignores_unrelated_parameters(
+    client, people, team_assessment
+):
+    team_assessment([1] * 7)
+    team_assessment([2] * 7)
+    client.force_login(people["member"])
+    url = reverse("assessments:compare", args=[people["team"].pk])
+    assert client.get(url, {"before": "\u00b2", "after": "1"}).status_code == 400
+    assert client.get(url, {"utm_source": "newsletter"}).status_code == 200

@@ -74,7 +74,7 @@ def result_document(assessment, render) -> str:
 def question_form(question, version, chosen: int | None, render) -> SafeString | None:
     """The answer options of a question of a frozen version, as `render()` writes them with
     `chosen` checked; None for a draft, which is rendered afresh every time."""
-    if not version.is_frozen:
+    if not version.is_frozen or version.published_at is None:
         return None
     key = (
         f"question-form:{question.pk}:{version.published_at.timestamp()}:{chosen}:{get_language()}"

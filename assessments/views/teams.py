@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +39,13 @@ def signup(request):
         return redirect("assessments:teams")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Someone took the name or the address between the check and the save.
+            form.add_error(None, _("That username or email address was just taken: try again."))
+            return render(request, "registration/signup.html", {"form": form}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("Welcome, %(name)s: your account is ready.") % {"name": user.get_username()}
@@ -228,7 +235,9 @@ def compare(request, team_id):
         ):
             choices.insert(0, found)
             offered.add(found.pk)
-    form = CompareForm(choices, request.GET or None)
+    # Only a choice binds the form: unrelated parameters (a campaign tag, say) show it afresh.
+    chosen = "before" in request.GET or "after" in request.GET
+    form = CompareForm(choices, request.GET if chosen else None)
     if form.is_bound and not form.is_valid():
         context = {"team": team, "form": form, "comparison": None}
         return render(request, "teams/compare.html", context, status=400)
@@ -339,6 +348,7 @@ def revoke_share(request, team_id, assessment_id, link_id):
     return redirect("assessments:results", token=assessment.token)
 
 
+@per_address("start")
 @require_POST
 def start_from(request, team_id, assessment_id):
     membership = selectors.membership_or_404(request.user, team_id)
