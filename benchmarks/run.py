@@ -345,10 +345,14 @@ def table(measures: list[Measure], floor: float) -> list[str]:
     ]
     for m in measures:
         lines.append(
-            f"| {m.name} | {m.requests_per_second:,.0f} | {m.p50_ms:.1f} | {m.p99_ms:.1f} "
+            f"| {m.name} | {_rate(m.requests_per_second)} | {m.p50_ms:.1f} | {m.p99_ms:.1f} "
             f"| {m.errors} | {m.requests_per_second / floor:.0%} |"
         )
     return lines
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f}" if per_second >= 10 else f"{per_second:.2f}"
 
 
 def machine() -> str:
@@ -441,7 +445,7 @@ def main() -> int:
             write_doc(
                 backend,
                 [
-                    f"### {backend.capitalize() if backend == 'sqlite' else 'PostgreSQL'}, {stamp}",
+                    f"### {'SQLite' if backend == 'sqlite' else 'PostgreSQL'}, {stamp}",
                     "",
                     f"Machine: {machine()}. wrk, {CONNECTIONS} connections, {SECONDS:g} s a target "
                     f"after a 1 s warm-up; the whole run took {took:.0f} s.",
