@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Answer, Membership
-from assessments.services import assessments, history, selectors, teams, versions
+from assessments.services import assessments, history, teams, versions
 from tests.conftest import choose
 
 
@@ -137,17 +137,9 @@ def test_only_completed_results_can_be_shared(team_assessment, people):
     assert not link.is_active
 
 
-def stored(assessment):
-    return history.snapshot(
-        assessment,
-        dimension_names=selectors.dimension_names(assessment.version),
-        answers=selectors.answer_rows(assessment),
-    )
-
-
 def test_compare_lists_changes_in_total_level_dimensions_and_answers(team_assessment):
-    before = stored(team_assessment([2, 2, 2, 2, 1, 1, 1]))
-    after = stored(team_assessment([2, 3, 2, 2, 3, 1, 1]))
+    before = history.stored_snapshot(team_assessment([2, 2, 2, 2, 1, 1, 1]))
+    after = history.stored_snapshot(team_assessment([2, 3, 2, 2, 3, 1, 1]))
     comparison = history.compare(before, after, same_version=True)
     assert (comparison.total_before, comparison.total_after, comparison.total_change) == (11, 14, 3)
     assert comparison.level_change == 0

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from assessments.services import selectors
+
 
 @dataclass(frozen=True)
 class DimensionChange:
@@ -81,6 +83,16 @@ def snapshot(assessment, *, dimension_names: dict[str, str], answers: dict) -> S
             if (stored := assessment.dimension_scores.get(key))
         },
         answers=answers,
+    )
+
+
+def stored_snapshot(assessment) -> Snapshot:
+    """`snapshot` of a completed assessment, with its version's dimension names and its
+    answers read through the selectors."""
+    return snapshot(
+        assessment,
+        dimension_names=selectors.dimension_names(assessment.version),
+        answers=selectors.answer_rows(assessment),
     )
 
 

@@ -252,8 +252,8 @@ def compare(request, team_id):
                 before=before,
                 after=after,
                 comparison=history.compare(
-                    _snapshot(before),
-                    _snapshot(after),
+                    history.stored_snapshot(before),
+                    history.stored_snapshot(after),
                     same_version=before.version_id == after.version_id,
                 ),
             )
@@ -261,14 +261,6 @@ def compare(request, team_id):
 
     body = fragments.comparison(team, choices, pair, comparison_context)
     return render(request, "teams/compare.html", {"team": team, "body": body})
-
-
-def _snapshot(assessment):
-    return history.snapshot(
-        assessment,
-        dimension_names=selectors.dimension_names(assessment.version),
-        answers=selectors.answer_rows(assessment),
-    )
 
 
 def _history_rows(team):
