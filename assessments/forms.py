@@ -1,4 +1,5 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -9,7 +10,7 @@ from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Question
+from assessments.models import NOTE_LENGTH, Question
 
 
 class AnswerForm(forms.Form):
@@ -23,6 +24,16 @@ class AnswerForm(forms.Form):
             "invalid_choice": _("That answer is not an option of this question."),
         },
     )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        help_text=_(
+            "The evidence or the reason for this answer, for you and your team: at most "
+            "2,000 characters."
+        ),
+        max_length=NOTE_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, question: Question, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +46,9 @@ class AnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # The options alone: they render the same for everyone (and are cached); the note,
+        # which is the person's own, is drawn apart.
+        self.helper.layout = Layout("option")
 
 
 class UniqueEmailMixin:

@@ -13,11 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+NOTE_LENGTH = 2000
 
 
 class FrozenVersionError(ValidationError):
@@ -522,6 +526,8 @@ class Answer(models.Model):
     option = models.ForeignKey(
         AnswerOption, on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
     )
+    # The evidence or the reason for the answer, in the person's own words.
+    note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)
     answered_at = models.DateTimeField(_("answered"), auto_now=True)
 
     class Meta:
@@ -531,6 +537,10 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="one_answer_per_question"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("note"), NOTE_LENGTH),
+                name="answer_note_length",
             ),
         ]
 
@@ -557,6 +567,7 @@ class ShareLink(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    include_notes = models.BooleanField(_("shows the notes on answers"), default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -391,7 +391,11 @@ def main() -> int:
     try:
         clock = time.monotonic()
         env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_URL"))
+            },
             **database,
             "CACHE_URL": REDIS_URL,
         }

@@ -25,7 +25,8 @@ def queries(client, url):
 def test_a_published_version_is_loaded_once(client, answered):
     assessment = answered([2] * 7)
     url = reverse("assessments:question", args=[assessment.token, 7])
-    assert queries(client, url) == 4  # the assessment, the questions, their options, the answers
+    # The assessment, the questions, their options, the answers and the notes on them.
+    assert queries(client, url) == 5
     # Then the version's structure and the answers saved so far come from the cache.
     assert queries(client, url) == 1
 

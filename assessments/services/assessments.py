@@ -4,7 +4,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, AnswerOption, Assessment, Level, QuestionnaireVersion
+from assessments.models import (
+    NOTE_LENGTH,
+    Answer,
+    AnswerOption,
+    Assessment,
+    Level,
+    QuestionnaireVersion,
+)
 from assessments.services import scoring, selectors
 
 
@@ -25,8 +32,16 @@ def start(version: QuestionnaireVersion, owner=None) -> Assessment:
     )
 
 
-def save_answer(assessment: Assessment, question_id: int, option_id: int) -> Answer:
-    """Record (or change) the answer to one question of an assessment in progress."""
+def save_answer(
+    assessment: Assessment, question_id: int, option_id: int, *, note: str = ""
+) -> Answer:
+    """Record (or change) the answer to one question of an assessment in progress, with its
+    note (the evidence or the reason; empty for none)."""
+    note = note.strip()
+    if len(note) > NOTE_LENGTH:
+        raise AssessmentError(
+            _("A note can be at most %(count)s characters long.") % {"count": NOTE_LENGTH}
+        )
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.is_completed:
@@ -45,7 +60,7 @@ def save_answer(assessment: Assessment, question_id: int, option_id: int) -> Ans
         if option is None:
             raise AssessmentError(_("That answer is not an option of this question."))
         answer, _created = Answer.objects.update_or_create(
-            assessment=locked, question_id=question_id, defaults={"option": option}
+            assessment=locked, question_id=question_id, defaults={"option": option, "note": note}
         )
         Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
         return answer

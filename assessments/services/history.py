@@ -29,6 +29,8 @@ class AnswerChange:
     after: str
     score_before: int
     score_after: int
+    note_before: str = ""
+    note_after: str = ""
 
     @property
     def change(self) -> int:
@@ -66,8 +68,8 @@ class Snapshot:
     level_name: str
     # key -> (name, score, maximum), in the version's order.
     dimensions: dict[str, tuple[str, int, int]]
-    # question key -> (question text, answer text, option order, score), in question order.
-    answers: dict[str, tuple[str, str, int, int]]
+    # question key -> (question text, answer text, option order, score, note), in order.
+    answers: dict[str, tuple[str, str, int, int, str]]
 
 
 def snapshot(assessment, *, dimension_names: dict[str, str], answers: dict) -> Snapshot:
@@ -110,9 +112,12 @@ def compare(before: Snapshot, after: Snapshot, *, same_version: bool) -> Compari
             after=after.answers[key][1],
             score_before=before.answers[key][3],
             score_after=after.answers[key][3],
+            note_before=before.answers[key][4],
+            note_after=after.answers[key][4],
         )
         for key in shared
-        if before.answers[key][2:] != after.answers[key][2:]
+        # A changed note alone is not a changed answer: the option's order and score decide.
+        if before.answers[key][2:4] != after.answers[key][2:4]
     )
     dimensions = tuple(
         DimensionChange(
@@ -160,7 +165,7 @@ class HistoryRow:
 
 def history_row(assessment, answers: list[tuple]) -> HistoryRow:
     """The export row of `assessment`, from its stored figures and its answers
-    ((key, question text, answer text, score) each)."""
+    ((key, question text, answer text, score, note) each)."""
     return HistoryRow(
         started=assessment.created_at.isoformat(),
         completed=assessment.completed_at.isoformat() if assessment.completed_at else "",
@@ -172,8 +177,8 @@ def history_row(assessment, answers: list[tuple]) -> HistoryRow:
         level=assessment.level.name if assessment.level else "",
         dimensions={key: value["score"] for key, value in assessment.dimension_scores.items()},
         answers={
-            key: {"question": text, "answer": option, "score": score}
-            for key, text, option, score in answers
+            key: {"question": text, "answer": option, "score": score, "note": note}
+            for key, text, option, score, note in answers
         },
     )
 
@@ -185,7 +190,8 @@ def csv_lines(
     rows: Iterable[HistoryRow], *, dimension_keys: list[str], question_keys: list[str]
 ) -> Iterator[str]:
     """The CSV export line by line, for streaming: one row per assessment, one column per
-    dimension and per question (by key), holding scores."""
+    dimension and per question (by key) holding scores, then one per question holding the
+    note on its answer."""
     out = io.StringIO()
     writer = csv.writer(out)
 
@@ -196,7 +202,9 @@ def csv_lines(
         out.truncate()
         return text
 
-    yield line([*CSV_FIELDS, *dimension_keys, *question_keys])
+    yield line(
+        [*CSV_FIELDS, *dimension_keys, *question_keys, *(f"{key}_note" for key in question_keys)]
+    )
     for row in rows:
         yield line(
             [
@@ -210,6 +218,7 @@ def csv_lines(
                 _safe_cell(row.level),
                 *[row.dimensions.get(key, "") for key in dimension_keys],
                 *[row.answers.get(key, {}).get("score", "") for key in question_keys],
+                *[_safe_cell(row.answers.get(key, {}).get("note", "")) for key in question_keys],
             ]
         )
 

@@ -10,15 +10,19 @@ from assessments.services import scoring, selectors
 class ReviewRow:
     question: Question
     option: AnswerOption | None
+    note: str = ""
 
 
-def review_rows(questions: list[Question], answered: dict[int, int]) -> list[ReviewRow]:
-    """Each question with the option chosen for it, or None where it is still open."""
+def review_rows(
+    questions: list[Question], answered: dict[int, int], notes: dict[int, str]
+) -> list[ReviewRow]:
+    """Each question with the option chosen for it (None where it is still open) and its
+    note."""
     rows = []
     for question in questions:
         chosen = answered.get(question.pk)
         option = next((o for o in question.options.all() if o.pk == chosen), None)
-        rows.append(ReviewRow(question, option))
+        rows.append(ReviewRow(question, option, notes.get(question.pk, "")))
     return rows
 
 
@@ -56,8 +60,9 @@ def build(assessment: Assessment) -> Report:
     )
 
 
-def as_document(report: Report) -> dict:
-    """The result as a JSON-ready document: version, answers, scores and level."""
+def as_document(report: Report, *, notes: dict[int, str]) -> dict:
+    """The result as a JSON-ready document: version, answers with their notes, scores and
+    level."""
     assessment = report.assessment
     result = report.result
     return {
@@ -82,6 +87,7 @@ def as_document(report: Report) -> dict:
                 "score": item.chosen.score,
                 "maximum": item.question.max_score,
                 "next_step": item.next_option.text if item.next_option else None,
+                "note": notes.get(item.question.id, ""),
             }
             for item in result.questions
         ],

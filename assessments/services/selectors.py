@@ -145,6 +145,22 @@ def choices_of(assessment: Assessment) -> dict[int, int]:
     )
 
 
+def notes_of(assessment: Assessment) -> dict[int, str]:
+    """The notes on `assessment`'s answers as question id -> note, where there is one; kept
+    like `choices_of`."""
+    key = f"notes:{assessment.pk}:{assessment.updated_at.timestamp()}"
+    return dict(
+        caching.immutable(
+            key,
+            lambda: dict(
+                Answer.objects.filter(assessment=assessment)
+                .exclude(note="")
+                .values_list("question_id", "note")
+            ),
+        )
+    )
+
+
 def question_by_order(questions: list[Question], order: int) -> Question:
     for question in questions:
         if question.order == order:
@@ -271,12 +287,17 @@ def dimension_names(version: QuestionnaireVersion) -> dict[str, str]:
 
 def answer_rows(assessment: Assessment) -> dict[str, tuple]:
     """The assessment's answers as question key -> (question text, answer text, option order,
-    score), in question order: one query."""
+    score, note), in question order: one query."""
     rows = (
         Answer.objects.filter(assessment=assessment)
         .order_by("question__order")
         .values_list(
-            "question__key", "question__text", "option__text", "option__order", "option__score"
+            "question__key",
+            "question__text",
+            "option__text",
+            "option__order",
+            "option__score",
+            "note",
         )
     )
     return {key: tuple(rest) for key, *rest in rows}
@@ -320,7 +341,7 @@ EXPORT_CHUNK = 1000
 
 def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
     """Every assessment of the team, oldest first, with its answers ((key, question text,
-    answer text, score) each): read in chunks, two queries a chunk, so memory stays flat
+    answer text, score, note) each): read in chunks, two queries a chunk, so memory stays flat
     whatever the history's size."""
     assessments = (
         Assessment.objects.filter(team=team)
@@ -334,7 +355,12 @@ def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
             Answer.objects.filter(assessment_id__in=[a.pk for a in chunk])
             .order_by("assessment_id", "question__order")
             .values_list(
-                "assessment_id", "question__key", "question__text", "option__text", "option__score"
+                "assessment_id",
+                "question__key",
+                "question__text",
+                "option__text",
+                "option__score",
+                "note",
             )
         )
         for assessment_id, *answer in rows:

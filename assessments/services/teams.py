@@ -164,10 +164,14 @@ def start_from_previous(previous: Assessment, version: QuestionnaireVersion, use
     return assessment
 
 
-def share(assessment: Assessment, user) -> ShareLink:
+def share(assessment: Assessment, user, *, include_notes: bool = False) -> ShareLink:
+    """A read-only link to a completed result; the notes on its answers show only when
+    `include_notes` is set."""
     if not assessment.is_completed:
         raise TeamError(_("Only a completed result can be shared."))
-    return ShareLink.objects.create(assessment=assessment, created_by=user)
+    return ShareLink.objects.create(
+        assessment=assessment, created_by=user, include_notes=include_notes
+    )
 
 
 def revoke_share(link: ShareLink) -> None:

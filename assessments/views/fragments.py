@@ -49,8 +49,9 @@ def review_answers(assessment, rows, missing, can_change: bool) -> SafeString:
     )
 
 
-def result_body(assessment) -> SafeString:
-    """The level, its advice, the pictures and the next steps of a completed assessment."""
+def result_body(assessment, *, include_notes: bool) -> SafeString:
+    """The level, its advice, the pictures and the next steps of a completed assessment, with
+    the notes on its answers or without them (a share link may leave them out)."""
 
     def render():
         report = reports.build(assessment)
@@ -59,11 +60,13 @@ def result_body(assessment) -> SafeString:
             {
                 "assessment": assessment,
                 "report": report,
+                "notes": selectors.notes_of(assessment) if include_notes else {},
                 **charts.result_pictures(report.result, report.version_spec),
             },
         )
 
-    return mark_safe(caching.immutable(_result_key("result-body", assessment), render))
+    key = _result_key("result-body", assessment) + (":notes" if include_notes else "")
+    return mark_safe(caching.immutable(key, render))
 
 
 def result_document(assessment, render) -> str:

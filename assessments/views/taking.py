@@ -102,7 +102,12 @@ def question(request, token, order):
         form = AnswerForm(current, request.POST)
         if form.is_valid():
             try:
-                assessments.save_answer(assessment, current.pk, form.cleaned_data["option"])
+                assessments.save_answer(
+                    assessment,
+                    current.pk,
+                    form.cleaned_data["option"],
+                    note=form.cleaned_data["note"],
+                )
             except assessments.AssessmentCompleted as error:
                 messages.error(request, str(error))
                 return redirect("assessments:results", token=token)
@@ -126,6 +131,7 @@ def question(request, token, order):
             )
     else:
         initial = {"option": answered.get(current.pk)} if current.pk in answered else {}
+        initial["note"] = selectors.notes_of(assessment).get(current.pk, "")
         form = AnswerForm(current, initial=initial)
     return render(
         request,
@@ -160,7 +166,9 @@ def review(request, token):
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
     questions = selectors.questions_with_options(assessment.version)
-    rows = reports.review_rows(questions, selectors.choices_of(assessment))
+    rows = reports.review_rows(
+        questions, selectors.choices_of(assessment), selectors.notes_of(assessment)
+    )
     missing = [row for row in rows if row.option is None]
     return render(
         request,
@@ -207,7 +215,7 @@ def results(request, token):
         "assessments/results.html",
         {
             "assessment": assessment,
-            "result_body": fragments.result_body(assessment),
+            "result_body": fragments.result_body(assessment, include_notes=True),
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": _claim_form(request, assessment),
@@ -224,7 +232,9 @@ def results_json(request, token):
     document = fragments.result_document(
         assessment,
         lambda: json.dumps(
-            reports.as_document(reports.build(assessment)), indent=2, ensure_ascii=False
+            reports.as_document(reports.build(assessment), notes=selectors.notes_of(assessment)),
+            indent=2,
+            ensure_ascii=False,
         ),
     )
     response = HttpResponse(document, content_type="application/json")

@@ -316,7 +316,9 @@ def share(request, team_id, assessment_id):
     membership = selectors.membership_or_404(request.user, team_id)
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     try:
-        link = teams.share(assessment, request.user)
+        link = teams.share(
+            assessment, request.user, include_notes=request.POST.get("include_notes") == "on"
+        )
     except teams.TeamError as error:
         messages.error(request, str(error))
     else:
@@ -368,7 +370,7 @@ def shared(request, token):
         "assessments/results.html",
         {
             "assessment": link.assessment,
-            "result_body": fragments.result_body(link.assessment),
+            "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
             "shared": True,
         },
     )

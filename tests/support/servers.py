@@ -40,7 +40,11 @@ def start_server(tmp_path, log_name="server.log", **extra_env):
     database is tmp_path/db.sqlite3 unless DATABASE_URL is given."""
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "CACHE_URL"))
+        },
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "a-production-like-secret-key-used-only-by-this-test-0123456789",
         "DJANGO_ALLOWED_HOSTS": "localhost",
