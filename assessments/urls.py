@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import taking, teams
+from assessments.views import accounts, history, sharing, taking, teams
 
 app_name = "assessments"
 
@@ -15,9 +15,9 @@ urlpatterns = [
     path("a/<str:token>/results/", taking.results, name="results"),
     path("a/<str:token>/results.json", taking.results_json, name="results_json"),
     path("a/<str:token>/claim/", teams.claim, name="claim"),
-    path("shared/<str:token>/", teams.shared, name="shared"),
+    path("shared/<str:token>/", sharing.shared, name="shared"),
     path("invitations/<str:token>/", teams.invitation, name="invitation"),
-    path("accounts/signup/", teams.signup, name="signup"),
+    path("accounts/signup/", accounts.signup, name="signup"),
     path("teams/", teams.team_list, name="teams"),
     path("teams/<int:team_id>/", teams.team_detail, name="team"),
     path("teams/<int:team_id>/members/", teams.team_members, name="team_members"),
@@ -37,9 +37,9 @@ urlpatterns = [
         teams.transfer_ownership,
         name="transfer_ownership",
     ),
-    path("teams/<int:team_id>/compare/", teams.compare, name="compare"),
-    path("teams/<int:team_id>/export.csv", teams.export_csv, name="export_csv"),
-    path("teams/<int:team_id>/export.json", teams.export_json, name="export_json"),
+    path("teams/<int:team_id>/compare/", history.compare, name="compare"),
+    path("teams/<int:team_id>/export.csv", history.export_csv, name="export_csv"),
+    path("teams/<int:team_id>/export.json", history.export_json, name="export_json"),
     path(
         "teams/<int:team_id>/assessments/<int:assessment_id>/",
         teams.team_assessment,
@@ -47,12 +47,12 @@ urlpatterns = [
     ),
     path(
         "teams/<int:team_id>/assessments/<int:assessment_id>/share/",
-        teams.share,
+        sharing.share,
         name="share",
     ),
     path(
         "teams/<int:team_id>/assessments/<int:assessment_id>/share/<int:link_id>/revoke/",
-        teams.revoke_share,
+        sharing.revoke_share,
         name="revoke_share",
     ),
     path(

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from assessments.views import taking
-from assessments.views import teams as team_views
+from assessments.views import accounts, taking
 
 admin.site.site_header = _("GenAIOps maturity: content administration")
 admin.site.site_title = _("GenAIOps maturity admin")
@@ -12,7 +11,7 @@ urlpatterns = [
     path("healthz", taking.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Before Django's own, which it replaces with a rate-limited one.
-    path("accounts/password_reset/", team_views.password_reset, name="password_reset"),
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]

@@ -1,67 +1,20 @@
-"""Accounts, teams, invitations, history, comparison, sharing and export."""
+"""Teams: their pages, members, invitations, follow-up assessments and claiming."""
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.forms import CompareForm, SignUpForm, TeamChoiceForm, TeamForm
+from assessments.forms import TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import history, selectors, teams
+from assessments.services import selectors, teams
 from assessments.views import fragments
-from assessments.views.limits import per_address, per_email
+from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
-@per_address("signup")
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("assessments:teams")
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:
-            # Someone took the name or the address between the check and the save.
-            form.add_error(None, _("That username or email address was just taken: try again."))
-            return render(request, "registration/signup.html", {"form": form}, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welcome, %(name)s: your account is ready.") % {"name": user.get_username()}
-        )
-        return redirect(_safe_next(request, reverse("assessments:teams")))
-    return render(
-        request,
-        "registration/signup.html",
-        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
-        status=400 if form.is_bound and not form.is_valid() else 200,
-    )
-
-
-password_reset = per_address("password_reset")(
-    per_email("password_reset_email")(auth_views.PasswordResetView.as_view())
-)
 
 
 @never_cache
@@ -87,8 +40,6 @@ def team_list(request):
 
 # The trend and its table show the latest this many results; the export has them all.
 TREND_POINTS = 24
-# The compare form offers the latest this many; any other is reached by its id.
-COMPARE_CHOICES = 50
 
 
 @never_cache
@@ -223,123 +174,11 @@ def invitation(request, token):
 
 @never_cache
 @require_safe
-def compare(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    team = membership.team
-    choices = selectors.latest_completed(team, COMPARE_CHOICES)
-    offered = {a.pk for a in choices}
-    for requested in CompareForm.requested_ids(request.GET):
-        # An older result, linked from the history, is offered too when it is the team's.
-        if requested not in offered and (
-            found := selectors.completed_team_assessment(team, requested)
-        ):
-            choices.insert(0, found)
-            offered.add(found.pk)
-    # Only a choice binds the form: unrelated parameters (a campaign tag, say) show it afresh.
-    chosen = "before" in request.GET or "after" in request.GET
-    form = CompareForm(choices, request.GET if chosen else None)
-    if form.is_bound and not form.is_valid():
-        context = {"team": team, "form": form, "comparison": None}
-        return render(request, "teams/compare.html", context, status=400)
-    pair = (form.cleaned_data["before"], form.cleaned_data["after"]) if form.is_bound else None
-
-    def comparison_context():
-        context = {"team": team, "form": form, "comparison": None}
-        if pair:
-            by_id = {a.pk: a for a in choices}
-            before, after = sorted((by_id[pk] for pk in pair), key=lambda a: (a.completed_at, a.pk))
-            context.update(
-                before=before,
-                after=after,
-                comparison=history.compare(
-                    history.stored_snapshot(before),
-                    history.stored_snapshot(after),
-                    same_version=before.version_id == after.version_id,
-                ),
-            )
-        return context
-
-    body = fragments.comparison(team, choices, pair, comparison_context)
-    return render(request, "teams/compare.html", {"team": team, "body": body})
-
-
-def _history_rows(team):
-    for assessment, answers in selectors.team_history(team):
-        yield history.history_row(assessment, answers)
-
-
-def _download(chunks, content_type, filename):
-    """A streamed download: the export is written as it is read, never held whole."""
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@never_cache
-@require_safe
-def export_csv(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    dimension_keys, question_keys = selectors.team_export_columns(membership.team)
-    return _download(
-        history.csv_lines(
-            _history_rows(membership.team),
-            dimension_keys=dimension_keys,
-            question_keys=question_keys,
-        ),
-        "text/csv; charset=utf-8",
-        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.csv",
-    )
-
-
-@never_cache
-@require_safe
-def export_json(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    return _download(
-        history.json_chunks(membership.team.name, _history_rows(membership.team)),
-        "application/json",
-        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
-    )
-
-
-@never_cache
-@require_safe
 def team_assessment(request, team_id, assessment_id):
     """A team assessment's page for members: its result, or its answers so far."""
     membership = selectors.membership_or_404(request.user, team_id)
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     return redirect("assessments:resume", token=assessment.token)
-
-
-@require_POST
-def share(request, team_id, assessment_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
-    try:
-        link = teams.share(
-            assessment, request.user, include_notes=request.POST.get("include_notes") == "on"
-        )
-    except teams.TeamError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("Anyone with this link can read the result, without your team's name: %(link)s")
-            % {
-                "link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))
-            },
-        )
-    return redirect("assessments:results", token=assessment.token)
-
-
-@require_POST
-def revoke_share(request, team_id, assessment_id, link_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
-    link = get_object_or_404(assessment.share_links, pk=link_id)
-    teams.revoke_share(link)
-    messages.success(request, _("The share link is revoked; it no longer shows the result."))
-    return redirect("assessments:results", token=assessment.token)
 
 
 @per_address("start")
@@ -357,23 +196,6 @@ def start_from(request, team_id, assessment_id):
         _("This new assessment starts from the earlier answers: change only what moved."),
     )
     return redirect("assessments:review", token=assessment.token)
-
-
-@never_cache
-@require_safe
-def shared(request, token):
-    link = selectors.share_link_or_404(token)
-    if not link.is_active:
-        return render(request, "teams/share_revoked.html", status=410)
-    return render(
-        request,
-        "assessments/results.html",
-        {
-            "assessment": link.assessment,
-            "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
-            "shared": True,
-        },
-    )
 
 
 @login_required

@@ -1,0 +1,95 @@
+"""A team's history: comparing two results, and the CSV and JSON exports, streamed."""
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from assessments.forms import CompareForm
+from assessments.services import history, selectors
+from assessments.views import fragments
+
+# The compare form offers the latest this many; any other is reached by its id.
+COMPARE_CHOICES = 50
+
+
+@never_cache
+@require_safe
+def compare(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    team = membership.team
+    choices = selectors.latest_completed(team, COMPARE_CHOICES)
+    offered = {a.pk for a in choices}
+    for requested in CompareForm.requested_ids(request.GET):
+        # An older result, linked from the history, is offered too when it is the team's.
+        if requested not in offered and (
+            found := selectors.completed_team_assessment(team, requested)
+        ):
+            choices.insert(0, found)
+            offered.add(found.pk)
+    # Only a choice binds the form: unrelated parameters (a campaign tag, say) show it afresh.
+    chosen = "before" in request.GET or "after" in request.GET
+    form = CompareForm(choices, request.GET if chosen else None)
+    if form.is_bound and not form.is_valid():
+        context = {"team": team, "form": form, "comparison": None}
+        return render(request, "teams/compare.html", context, status=400)
+    pair = (form.cleaned_data["before"], form.cleaned_data["after"]) if form.is_bound else None
+
+    def comparison_context():
+        context = {"team": team, "form": form, "comparison": None}
+        if pair:
+            by_id = {a.pk: a for a in choices}
+            before, after = sorted((by_id[pk] for pk in pair), key=lambda a: (a.completed_at, a.pk))
+            context.update(
+                before=before,
+                after=after,
+                comparison=history.compare(
+                    history.stored_snapshot(before),
+                    history.stored_snapshot(after),
+                    same_version=before.version_id == after.version_id,
+                ),
+            )
+        return context
+
+    body = fragments.comparison(team, choices, pair, comparison_context)
+    return render(request, "teams/compare.html", {"team": team, "body": body})
+
+
+def _history_rows(team):
+    for assessment, answers in selectors.team_history(team):
+        yield history.history_row(assessment, answers)
+
+
+def _download(chunks, content_type, filename):
+    """A streamed download: the export is written as it is read, never held whole."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_safe
+def export_csv(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    dimension_keys, question_keys = selectors.team_export_columns(membership.team)
+    return _download(
+        history.csv_lines(
+            _history_rows(membership.team),
+            dimension_keys=dimension_keys,
+            question_keys=question_keys,
+        ),
+        "text/csv; charset=utf-8",
+        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.csv",
+    )
+
+
+@never_cache
+@require_safe
+def export_json(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    return _download(
+        history.json_chunks(membership.team.name, _history_rows(membership.team)),
+        "application/json",
+        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
+    )

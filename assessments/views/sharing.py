@@ -1,0 +1,59 @@
+"""Read-only share links to a completed team result, and the page they open."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from assessments.services import selectors, teams
+from assessments.views import fragments
+
+
+@require_POST
+def share(request, team_id, assessment_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
+    try:
+        link = teams.share(
+            assessment, request.user, include_notes=request.POST.get("include_notes") == "on"
+        )
+    except teams.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Anyone with this link can read the result, without your team's name: %(link)s")
+            % {
+                "link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))
+            },
+        )
+    return redirect("assessments:results", token=assessment.token)
+
+
+@require_POST
+def revoke_share(request, team_id, assessment_id, link_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
+    link = get_object_or_404(assessment.share_links, pk=link_id)
+    teams.revoke_share(link)
+    messages.success(request, _("The share link is revoked; it no longer shows the result."))
+    return redirect("assessments:results", token=assessment.token)
+
+
+@never_cache
+@require_safe
+def shared(request, token):
+    link = selectors.share_link_or_404(token)
+    if not link.is_active:
+        return render(request, "teams/share_revoked.html", status=410)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "assessment": link.assessment,
+            "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
+            "shared": True,
+        },
+    )
