@@ -136,6 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    if not os.environ.get("DJANGO_CONN_MAX_AGE") and not TESTING:
+        # A new SQLite connection reads the schema again on its first query: keeping each
+        # thread's connection for a while saves that on every request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 600
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DJANGO_DB_POOL", not TESTING):
         # psycopg's pool replaces persistent connections; the two cannot be combined.
