@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from assessments.models import NOTE_LENGTH, Question
 
 
+class NoteField(forms.CharField):
+    """Free text whose line breaks count as one character each, as the browser counted them
+    against `maxlength` (it sends them as two)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
 class AnswerForm(forms.Form):
     """One question as a group of radio buttons, one per answer option."""
 
@@ -24,7 +33,7 @@ class AnswerForm(forms.Form):
             "invalid_choice": _("That answer is not an option of this question."),
         },
     )
-    note = forms.CharField(
+    note = NoteField(
         label=_("Note (optional)"),
         help_text=_(
             "The evidence or the reason for this answer, for you and your team: at most "

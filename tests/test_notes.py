@@ -133,3 +133,23 @@ def test_starting_from_earlier_answers_does_not_copy_their_notes(
     assert Answer.objects.get(assessment=previous, question=question).note == "why"
     follow_up = teams.start_from_previous(previous, default_version, people["member"])
     assert set(Answer.objects.filter(assessment=follow_up).values_list("note", flat=True)) == {""}
+
+
+def test_line_breaks_count_once_as_the_browser_counts_them(client, answered):
+    assessment = answered([1] * 7)
+    note = ("line\r\n" * 400)[:-2]  # 1,999 characters once a line break counts as one
+    assert answer_with_note(client, assessment, 3, note).status_code == 302
+    saved = Answer.objects.get(assessment=assessment, question__order=3).note
+    assert saved == note.replace("\r\n", "\n") and len(saved) <= 2000
+
+
+def test_an_answer_saved_without_a_note_keeps_the_one_it_had(answered):
+    assessment = answered([1] * 7)
+    question = assessment.version.questions.get(order=1)
+    options = list(question.options.order_by("score"))
+    assessments.save_answer(assessment, question.pk, options[1].pk, note="Measured weekly")
+    assessments.save_answer(assessment, question.pk, options[2].pk)
+    answer = Answer.objects.get(assessment=assessment, question=question)
+    assert answer.note == "Measured weekly" and answer.option == options[2]
+    assessments.save_answer(assessment, question.pk, options[2].pk, note="")
+    assert Answer.objects.get(assessment=assessment, question=question).note == ""

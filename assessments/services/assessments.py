@@ -33,12 +33,14 @@ def start(version: QuestionnaireVersion, owner=None) -> Assessment:
 
 
 def save_answer(
-    assessment: Assessment, question_id: int, option_id: int, *, note: str = ""
+    assessment: Assessment, question_id: int, option_id: int, *, note: str | None = None
 ) -> Answer:
     """Record (or change) the answer to one question of an assessment in progress, with its
-    note (the evidence or the reason; empty for none)."""
-    note = note.strip()
-    if len(note) > NOTE_LENGTH:
+    note (the evidence or the reason; empty for none). Without a note, a note already saved
+    on the answer is kept."""
+    if note is not None:
+        note = note.replace("\r\n", "\n").strip()
+    if note is not None and len(note) > NOTE_LENGTH:
         raise AssessmentError(
             _("A note can be at most %(count)s characters long.") % {"count": NOTE_LENGTH}
         )
@@ -59,8 +61,9 @@ def save_answer(
         )
         if option is None:
             raise AssessmentError(_("That answer is not an option of this question."))
+        changes = {"option": option} if note is None else {"option": option, "note": note}
         answer, _created = Answer.objects.update_or_create(
-            assessment=locked, question_id=question_id, defaults={"option": option, "note": note}
+            assessment=locked, question_id=question_id, defaults=changes
         )
         Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
         return answer
