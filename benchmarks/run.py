@@ -13,6 +13,7 @@ goes to 127.0.0.1.
 """
 
 import contextlib
+import dataclasses
 import json
 import os
 import platform
@@ -25,7 +26,6 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,7 +36,10 @@ from tests.support.http import Client, path_of, take_assessment  # noqa: E402
 from tests.support.servers import start_server, stop_server  # noqa: E402
 
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
-SECONDS = float(os.environ.get("BENCH_SECONDS") or (1 if QUICK else 5))
+SECONDS = float(os.environ.get("BENCH_SECONDS") or (1 if QUICK else 3))
+# Every target is measured this many times, in turn with all the others, and the median kept:
+# on a shared 2-core machine one run of a few seconds can be off by a third.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS") or (1 if QUICK else 3))
 CONNECTIONS = 16
 SMALL, BIG, MINE = (10, 1000, 100) if QUICK else (10, 10_000, 1_000)
 EXPORT_MEMORY = None if QUICK else 100_000
@@ -60,7 +63,7 @@ HTML_PAGES = {
 }
 
 
-@dataclass
+@dataclasses.dataclass
 class Measure:
     name: str
     path: str
@@ -129,19 +132,20 @@ def seed(env) -> dict[str, dict]:
     return teams
 
 
-def wrk(base: str, measure: Measure, cookie: str | None) -> Measure:
+def wrk(base: str, measure: Measure, cookie: str | None, *, warm: bool) -> Measure:
     headers = ["-H", "Host: localhost", "-H", "X-Forwarded-Proto: https"]
     if cookie:
         headers += ["-H", f"Cookie: {cookie}"]
     url = base + measure.path
-    # A short warm-up fills every worker's caches and connections before measuring.
     load = ["-t2", f"-c{measure.connections}", "--timeout", "30s"]
-    subprocess.run(
-        ["wrk", *load, "-d1s", *headers, url],
-        capture_output=True,
-        check=True,
-        timeout=90,
-    )
+    if warm:
+        # A short warm-up fills every worker's caches and connections before measuring.
+        subprocess.run(
+            ["wrk", *load, "-d1s", *headers, url],
+            capture_output=True,
+            check=True,
+            timeout=90,
+        )
     output = subprocess.run(
         ["wrk", *load, f"-d{SECONDS:g}s", "--latency", *headers, url],
         capture_output=True,
@@ -160,6 +164,17 @@ def wrk(base: str, measure: Measure, cookie: str | None) -> Measure:
         sum(int(n) for n in sockets.groups()) if sockets else 0
     )
     return measure
+
+
+def median(samples: list[Measure]) -> Measure:
+    """The median of each figure over the rounds, and every error counted."""
+    return dataclasses.replace(
+        samples[0],
+        requests_per_second=statistics.median(m.requests_per_second for m in samples),
+        p50_ms=statistics.median(m.p50_ms for m in samples),
+        p99_ms=statistics.median(m.p99_ms for m in samples),
+        errors=sum(m.errors for m in samples),
+    )
 
 
 def _latency(output: str, percentile: str) -> float:
@@ -420,11 +435,19 @@ def main() -> int:
             DJANGO_RATELIMIT_START="1000000/m",
         )
         targets, cookies = prepare(base, teams)
-        measures = []
-        for measure in targets:
-            measures.append(wrk(base, measure, cookies.get(measure.role)))
-            print(f"  {measure.name}: {measure.requests_per_second:,.0f} req/s", flush=True)
-        measures.append(answering_client(base, SECONDS))
+        samples: dict[str, list[Measure]] = {m.name: [] for m in targets}
+        for round_number in range(ROUNDS):
+            for target in targets:
+                sample = wrk(
+                    base,
+                    dataclasses.replace(target),
+                    cookies.get(target.role),
+                    warm=round_number == 0,
+                )
+                samples[target.name].append(sample)
+                print(f"  {target.name}: {sample.requests_per_second:,.0f} req/s", flush=True)
+        measures = [median(samples[target.name]) for target in targets]
+        measures.append(answering_client(base, SECONDS * ROUNDS))
         floor = next(m for m in measures if m.name.startswith("/healthz")).requests_per_second
         lines = table(measures, floor)
         memory = []
@@ -442,7 +465,8 @@ def main() -> int:
                 missed.append(line)
         took = time.monotonic() - clock
         print(
-            f"\n{backend}, {CONNECTIONS} connections, {SECONDS:g} s a target, {took:.0f} s in all"
+            f"\n{backend}, {CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS:g} s a target, "
+            f"{took:.0f} s in all"
         )
         if not QUICK:
             stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -452,7 +476,8 @@ def main() -> int:
                     f"### {'SQLite' if backend == 'sqlite' else 'PostgreSQL'}, {stamp}",
                     "",
                     f"Machine: {machine()}. wrk, {CONNECTIONS} connections, {SECONDS:g} s a target "
-                    f"after a 1 s warm-up; the whole run took {took:.0f} s.",
+                    f"after a 1 s warm-up, {ROUNDS} rounds; medians shown. The whole run took "
+                    f"{took:.0f} s.",
                     "",
                     *lines,
                     "",
