@@ -25,8 +25,8 @@ def queries(client, url):
 def test_a_published_version_is_loaded_once(client, answered):
     assessment = answered([2] * 7)
     url = reverse("assessments:question", args=[assessment.token, 7])
-    # The assessment, the questions, their options, the answers and the notes on them.
-    assert queries(client, url) == 5
+    # The assessment, the questions, their options, and the answers with their notes.
+    assert queries(client, url) == 4
     # Then the version's structure and the answers saved so far come from the cache.
     assert queries(client, url) == 1
 

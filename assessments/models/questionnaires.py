@@ -93,6 +93,14 @@ class QuestionnaireVersion(models.Model):
     def is_frozen(self) -> bool:
         return self.status != self.Status.DRAFT
 
+    @property
+    def structure_stamp(self) -> str | None:
+        """What names this version's unchanging structure in cache keys: the moment it was
+        published; None while it is a draft, whose structure may still change."""
+        if not self.is_frozen or self.published_at is None:
+            return None
+        return f"{self.pk}:{self.published_at.timestamp()}"
+
     def delete(self, *args, **kwargs):
         if self.is_frozen:
             raise FrozenVersionError(_("A published or retired version cannot be deleted."))

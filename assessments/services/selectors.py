@@ -50,10 +50,10 @@ def published_version(slug: str = DEFAULT_QUESTIONNAIRE) -> QuestionnaireVersion
 
 def _frozen(version: QuestionnaireVersion, part: str, load):
     """`load()`, kept by `caching.immutable` when `version` is frozen."""
-    if not version.is_frozen:
+    stamp = version.structure_stamp
+    if stamp is None:
         return load()
-    stamp = version.published_at.timestamp() if version.published_at else "unpublished"
-    return caching.immutable(f"version-structure:{version.pk}:{stamp}:{part}", load)
+    return caching.immutable(f"version-structure:{stamp}:{part}", load)
 
 
 def questions_with_options(version: QuestionnaireVersion) -> list[Question]:
@@ -128,37 +128,28 @@ def assessment_by_token(token: str) -> Assessment:
     )
 
 
-def choices_of(assessment: Assessment) -> dict[int, int]:
-    """The saved answers of `assessment` as question id -> option id.
-
-    Kept by `caching.immutable` under the moment the assessment was last saved, which saving
-    an answer moves on in the same transaction: pass an assessment read after the last save.
-    """
-    key = f"choices:{assessment.pk}:{assessment.updated_at.timestamp()}"
-    return dict(
-        caching.immutable(
-            key,
-            lambda: dict(
-                Answer.objects.filter(assessment=assessment).values_list("question_id", "option_id")
-            ),
-        )
+def _saved_answers(assessment: Assessment) -> tuple[tuple[int, int, str], ...]:
+    """(question id, option id, note) of each saved answer: one query, then kept by
+    `caching.immutable` under the moment the assessment was last saved, which saving an answer
+    moves on in the same transaction. Pass an assessment read after the last save."""
+    return caching.immutable(
+        f"saved-answers:{assessment.pk}:{assessment.updated_at.timestamp()}",
+        lambda: tuple(
+            Answer.objects.filter(assessment=assessment).values_list(
+                "question_id", "option_id", "note"
+            )
+        ),
     )
+
+
+def choices_of(assessment: Assessment) -> dict[int, int]:
+    """The saved answers of `assessment` as question id -> option id."""
+    return {question: option for question, option, _note in _saved_answers(assessment)}
 
 
 def notes_of(assessment: Assessment) -> dict[int, str]:
-    """The notes on `assessment`'s answers as question id -> note, where there is one; kept
-    like `choices_of`."""
-    key = f"notes:{assessment.pk}:{assessment.updated_at.timestamp()}"
-    return dict(
-        caching.immutable(
-            key,
-            lambda: dict(
-                Answer.objects.filter(assessment=assessment)
-                .exclude(note="")
-                .values_list("question_id", "note")
-            ),
-        )
-    )
+    """The notes on `assessment`'s answers as question id -> note, where there is one."""
+    return {question: note for question, _option, note in _saved_answers(assessment) if note}
 
 
 def question_by_order(questions: list[Question], order: int) -> Question:
@@ -261,13 +252,20 @@ def latest_completed(team, count: int) -> list[Assessment]:
     return latest
 
 
-def completed_team_assessment(team, assessment_id) -> Assessment | None:
-    """One completed assessment of the team, with its version and level, or None."""
-    return (
-        Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED, pk=assessment_id)
-        .select_related("version", "level")
-        .first()
-    )
+def compare_choices(team, *, count: int, requested: list[int]) -> list[Assessment]:
+    """The results the compare form offers: the team's latest `count` completed ones, oldest
+    first, and before them any other completed result of the team asked for by id (an older
+    one, linked from the history)."""
+    choices = latest_completed(team, count)
+    offered = {a.pk for a in choices}
+    older = [pk for pk in requested if pk not in offered]
+    if older:
+        choices[:0] = (
+            Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED, pk__in=older)
+            .select_related("version", "level")
+            .order_by("completed_at", "pk")
+        )
+    return choices
 
 
 def levels_of(version_id) -> list[Level]:

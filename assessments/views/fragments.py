@@ -16,36 +16,43 @@ from assessments import caching
 from assessments.services import charts, reports, selectors
 
 
-def _result_key(kind: str, assessment) -> str:
-    stamp = assessment.version.advice_revised_at.timestamp()
-    return f"{kind}:{assessment.pk}:{stamp}:{get_language()}"
+def _kept(*key: object, render) -> SafeString:
+    """`render()`, an HTML fragment, kept by `caching.immutable` under `key` in the request's
+    language."""
+    return mark_safe(caching.immutable(":".join(map(str, (*key, get_language()))), render))
+
+
+def _digest(values) -> str:
+    """A short name for a list of values, to put a whole list in a key."""
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:32]
+
+
+def _advice_stamp(assessment) -> float:
+    return assessment.version.advice_revised_at.timestamp()
 
 
 def level_list(version) -> SafeString:
     """The levels of `version` with their score bands, as the home page lists them."""
-    key = f"level-list:{version.pk}:{version.advice_revised_at.timestamp()}:{get_language()}"
-    return mark_safe(
-        caching.immutable(
-            key,
-            lambda: render_to_string(
-                "assessments/_levels.html", {"levels": selectors.levels_of(version.pk)}
-            ),
-        )
+    return _kept(
+        "level-list",
+        version.pk,
+        version.advice_revised_at.timestamp(),
+        render=lambda: render_to_string(
+            "assessments/_levels.html", {"levels": selectors.levels_of(version.pk)}
+        ),
     )
 
 
 def review_answers(assessment, rows, missing, can_change: bool) -> SafeString:
     """The answers so far, and what is missing, of an assessment in progress: unchanged until
     an answer is saved, which moves the assessment's last-saved moment on."""
-    key = (
-        f"review-answers:{assessment.pk}:{assessment.updated_at.timestamp()}:"
-        f"{can_change}:{get_language()}"
-    )
     context = {"assessment": assessment, "rows": rows, "missing": missing, "can_change": can_change}
-    return mark_safe(
-        caching.immutable(
-            key, lambda: render_to_string("assessments/_review_answers.html", context)
-        )
+    return _kept(
+        "review-answers",
+        assessment.pk,
+        assessment.updated_at.timestamp(),
+        can_change,
+        render=lambda: render_to_string("assessments/_review_answers.html", context),
     )
 
 
@@ -65,24 +72,22 @@ def result_body(assessment, *, include_notes: bool) -> SafeString:
             },
         )
 
-    key = _result_key("result-body", assessment) + (":notes" if include_notes else "")
-    return mark_safe(caching.immutable(key, render))
+    return _kept(
+        "result-body", assessment.pk, _advice_stamp(assessment), include_notes, render=render
+    )
 
 
 def result_document(assessment, render) -> str:
     """The JSON download of a completed assessment, as `render()` writes it."""
-    return caching.immutable(_result_key("result-json", assessment), render)
+    return _kept("result-json", assessment.pk, _advice_stamp(assessment), render=render)
 
 
 def question_form(question, version, chosen: int | None, render) -> SafeString | None:
     """The answer options of a question of a frozen version, as `render()` writes them with
     `chosen` checked; None for a draft, which is rendered afresh every time."""
-    if not version.is_frozen or version.published_at is None:
+    if version.structure_stamp is None:
         return None
-    key = (
-        f"question-form:{question.pk}:{version.published_at.timestamp()}:{chosen}:{get_language()}"
-    )
-    return mark_safe(caching.immutable(key, render))
+    return _kept("question-form", question.pk, version.structure_stamp, chosen, render=render)
 
 
 def team_trend(team, completed) -> SafeString:
@@ -90,7 +95,6 @@ def team_trend(team, completed) -> SafeString:
     first). Completed results never change; their level names may, which the newest advice
     stamp among their versions dates."""
     revised = max(a.version.advice_revised_at for a in completed).timestamp()
-    ids = hashlib.sha256(",".join(str(a.pk) for a in completed).encode()).hexdigest()[:32]
     latest = completed[-1]
 
     def render():
@@ -116,20 +120,22 @@ def team_trend(team, completed) -> SafeString:
             },
         )
 
-    key = f"team-trend:{team.pk}:{ids}:{revised}:{get_language()}"
-    return mark_safe(caching.immutable(key, render))
+    ids = _digest([a.pk for a in completed])
+    return _kept("team-trend", team.pk, ids, revised, render=render)
 
 
 def comparison(team, choices, pair, context) -> SafeString:
     """The compare form over `choices` (completed results, which never change) and, for the
     chosen `pair` of ids, what changed between them; `context()` gives what to render."""
-    revised = max((a.version.advice_revised_at for a in choices), default=None)
-    ids = hashlib.sha256(",".join(str(a.pk) for a in choices).encode()).hexdigest()[:32]
-    stamp = revised.timestamp() if revised else "none"
-    chosen = "-".join(str(pk) for pk in pair) if pair else "none"
-    key = f"comparison:{team.pk}:{ids}:{chosen}:{stamp}:{get_language()}"
-    return mark_safe(
-        caching.immutable(key, lambda: render_to_string("teams/_compare.html", context()))
+    revised = max((a.version.advice_revised_at.timestamp() for a in choices), default=None)
+    chosen = "-".join(str(pk) for pk in pair) if pair else None
+    return _kept(
+        "comparison",
+        team.pk,
+        _digest([a.pk for a in choices]),
+        chosen,
+        revised,
+        render=lambda: render_to_string("teams/_compare.html", context()),
     )
 
 
@@ -150,11 +156,8 @@ def history_rows(template: str, assessments, team=None) -> SafeString:
         )
         for a in assessments
     ]
-    digest = hashlib.sha256(repr((template, team and team.pk, shown)).encode()).hexdigest()
-    key = f"history-rows:{digest}:{get_language()}"
-    return mark_safe(
-        caching.immutable(
-            key,
-            lambda: render_to_string(template, {"team": team, "assessments": assessments}),
-        )
+    return _kept(
+        "history-rows",
+        _digest((template, team and team.pk, shown)),
+        render=lambda: render_to_string(template, {"team": team, "assessments": assessments}),
     )

@@ -19,15 +19,9 @@ COMPARE_CHOICES = 50
 def compare(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
-    choices = selectors.latest_completed(team, COMPARE_CHOICES)
-    offered = {a.pk for a in choices}
-    for requested in CompareForm.requested_ids(request.GET):
-        # An older result, linked from the history, is offered too when it is the team's.
-        if requested not in offered and (
-            found := selectors.completed_team_assessment(team, requested)
-        ):
-            choices.insert(0, found)
-            offered.add(found.pk)
+    choices = selectors.compare_choices(
+        team, count=COMPARE_CHOICES, requested=CompareForm.requested_ids(request.GET)
+    )
     # Only a choice binds the form: unrelated parameters (a campaign tag, say) show it afresh.
     chosen = "before" in request.GET or "after" in request.GET
     form = CompareForm(choices, request.GET if chosen else None)
