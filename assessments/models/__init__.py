@@ -1,9 +1,11 @@
-"""The app's models, by concern: the questionnaire and its versions, teams, and assessments.
+"""The app's models, by concern: the questionnaire and its versions, teams, assessments,
+rounds, actions and targets.
 
 Every model is importable from `assessments.models`, as migrations and the rest of the code
 expect.
 """
 
+from assessments.models.actions import ACTION_LENGTH, Action, ActionChange
 from assessments.models.assessments import NOTE_LENGTH, Answer, Assessment, ShareLink
 from assessments.models.questionnaires import (
     AnswerOption,
@@ -16,10 +18,17 @@ from assessments.models.questionnaires import (
     QuestionnaireVersion,
     Reference,
 )
+from assessments.models.rounds import REASON_LENGTH, AgreedAnswer, Round
+from assessments.models.targets import Target, TargetAnswer
 from assessments.models.teams import Invitation, Membership, Team, new_token
 
 __all__ = [
+    "ACTION_LENGTH",
     "NOTE_LENGTH",
+    "REASON_LENGTH",
+    "Action",
+    "ActionChange",
+    "AgreedAnswer",
     "Answer",
     "AnswerOption",
     "Assessment",
@@ -33,7 +42,10 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireVersion",
     "Reference",
+    "Round",
     "ShareLink",
+    "Target",
+    "TargetAnswer",
     "Team",
     "new_token",
 ]

@@ -63,6 +63,15 @@ class Assessment(models.Model):
         verbose_name=_("level"),
     )
     dimension_scores = models.JSONField(_("scores per dimension"), default=dict, blank=True)
+    # A member's own answers to a team round: private to them, outside the team's history.
+    round = models.ForeignKey(
+        "assessments.Round",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member_assessments",
+        verbose_name=_("round"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,6 +98,15 @@ class Assessment(models.Model):
                     level__isnull=False,
                 ),
                 name="completed_assessment_has_result",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "owner"],
+                condition=Q(round__isnull=False),
+                name="one_assessment_per_member_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(round__isnull=True) | Q(team__isnull=True, owner__isnull=False),
+                name="round_assessment_is_a_members_own",
             ),
         ]
 

@@ -4,6 +4,10 @@ An assessment without a team works as a bearer link: whoever holds its token may
 change it. A team's assessment belongs to the team: its token opens it only for current
 members, and only the member who took it, or an owner, may change it. Leaving or being removed
 from the team ends access at once, because nothing but the current membership is consulted.
+
+A member's answers to a team round are theirs alone until they submit: the token opens them
+for that member only, while they belong to the team, and they change only while the round
+takes answers.
 """
 
 import enum
@@ -16,7 +20,16 @@ class Access(enum.IntEnum):
 
 
 def assessment_access(*, assessment, user, membership) -> Access:
-    """What `user` (with `membership` of the assessment's team, or None) may do with it."""
+    """What `user` (with `membership` of the assessment's team, or of its round's team, or
+    None) may do with it."""
+    if assessment.round_id is not None:
+        if (
+            membership is None
+            or membership.team_id != assessment.round.team_id
+            or assessment.owner_id != user.pk
+        ):
+            return Access.NONE
+        return Access.CHANGE if assessment.round.takes_answers else Access.READ
     if assessment.team_id is None:
         return Access.CHANGE
     if membership is None or membership.team_id != assessment.team_id:

@@ -11,6 +11,7 @@ from assessments.models import (
     Assessment,
     Level,
     QuestionnaireVersion,
+    Round,
 )
 from assessments.services import scoring, selectors
 
@@ -21,6 +22,19 @@ class AssessmentError(Exception):
 
 class AssessmentCompleted(AssessmentError):
     pass
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    """The assessment, locked for the transaction; a round's answers are refused once the
+    round no longer takes them."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if (
+        not locked.is_completed
+        and locked.round_id is not None
+        and not Round.objects.get(pk=locked.round_id).takes_answers
+    ):
+        raise AssessmentError(_("This round is closed; its answers can no longer change."))
+    return locked
 
 
 def start(version: QuestionnaireVersion, owner=None) -> Assessment:
@@ -45,7 +59,7 @@ def save_answer(
             _("A note can be at most %(count)s characters long.") % {"count": NOTE_LENGTH}
         )
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _lock(assessment)
         if locked.is_completed:
             raise AssessmentCompleted(
                 _("This assessment is completed; its answers can no longer change.")
@@ -72,7 +86,7 @@ def save_answer(
 def complete(assessment: Assessment) -> Assessment:
     """Score the answers and store the result; completing twice keeps the first result."""
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        locked = _lock(assessment)
         if locked.is_completed:
             return locked
         version_spec = selectors.version_spec(locked.version)

@@ -165,18 +165,26 @@ class TrendChart:
     height: int
     bands: tuple[TrendBand, ...]
     series: tuple[TrendSeries, ...]
+    # Where the target level starts, as a line across; None without a target level.
+    target_y: float | None = None
 
 
 TREND_WIDTH = 640
 TREND_HEIGHT = 220
 
 
-def trend(points: list[dict], levels: list, dimension_names: dict[str, str]) -> TrendChart | None:
+def trend(
+    points: list[dict],
+    levels: list,
+    dimension_names: dict[str, str],
+    target_score: int | None = None,
+) -> TrendChart | None:
     """Total and each dimension over time, as shares of their maximum, over the level bands.
 
     `points` are completed assessments oldest first, each with `total`, `maximum` and
     `dimensions` ({key: {"score", "maximum"}}); `levels` give the bands (number, name,
-    min_score, max_score) on the scale of the newest assessment's maximum.
+    min_score, max_score) on the scale of the newest assessment's maximum. `target_score`, on
+    that scale, draws the team's target as a line.
     """
     if not points:
         return None
@@ -223,4 +231,51 @@ def trend(points: list[dict], levels: list, dimension_names: dict[str, str]) -> 
                 dimension.get("score", 0) / dimension["maximum"] if dimension.get("maximum") else 0
             )
         all_series.append(series(name, f"trend-dimension-{index + 1}", shares))
-    return TrendChart(TREND_WIDTH, TREND_HEIGHT, bands, tuple(all_series))
+    target_y = y_of(max(target_score - 0.5, 0) / scale) if target_score is not None else None
+    return TrendChart(TREND_WIDTH, TREND_HEIGHT, bands, tuple(all_series), target_y)
+
+
+STRIP_CELL = 96
+STRIP_HEIGHT = 56
+
+
+@dataclass(frozen=True)
+class StripCell:
+    step: int
+    text: str
+    count: int
+    x: int
+    bar_y: float
+    bar_height: float
+    median: bool
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class Strip:
+    width: int
+    height: int
+    cells: tuple[StripCell, ...]
+
+
+def distribution_strip(counts, median_id: int | None, agreed_id: int | None) -> Strip:
+    """One cell per option, lowest score first, with a bar as tall as the share of members
+    who chose it; the median and the agreed answer are marked."""
+    answered = sum(count for _option, count in counts) or 1
+    usable = STRIP_HEIGHT - 20
+    cells = []
+    for index, (option, count) in enumerate(counts):
+        height = round(usable * count / answered, 1)
+        cells.append(
+            StripCell(
+                step=index + 1,
+                text=option.text,
+                count=count,
+                x=index * STRIP_CELL,
+                bar_y=round(usable - height + 2, 1),
+                bar_height=height,
+                median=option.id == median_id,
+                agreed=option.id == agreed_id,
+            )
+        )
+    return Strip(width=len(cells) * STRIP_CELL, height=STRIP_HEIGHT, cells=tuple(cells))

@@ -124,7 +124,8 @@ def version_spec(
 def assessment_by_token(token: str) -> Assessment:
     """The assessment behind a private link, or 404."""
     return get_object_or_404(
-        Assessment.objects.select_related("version__questionnaire", "level"), token=token
+        Assessment.objects.select_related("version__questionnaire", "level", "round"),
+        token=token,
     )
 
 

@@ -113,8 +113,12 @@ def start_for_team(version: QuestionnaireVersion, user, team: Team | None) -> As
 
 def can_claim(assessment: Assessment, user) -> bool:
     """Anonymous assessments can be claimed by whoever has the link; personal ones by their
-    owner only."""
-    return assessment.team_id is None and assessment.owner_id in (None, user.pk)
+    owner only; a member's answers to a round stay with the round."""
+    return (
+        assessment.team_id is None
+        and assessment.round_id is None
+        and assessment.owner_id in (None, user.pk)
+    )
 
 
 @transaction.atomic

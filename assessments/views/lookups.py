@@ -26,12 +26,18 @@ def assessment_for(request, token: str, *, change: bool = False) -> OpenedAssess
     member, or passed on, shows nothing; a member who may only read gets 403 on a change.
     """
     assessment = selectors.assessment_by_token(token)
-    membership = selectors.membership_of(request.user, assessment.team_id)
+    round = assessment.round
+    membership = selectors.membership_of(
+        request.user, round.team_id if round else assessment.team_id
+    )
     access = assessment_access(assessment=assessment, user=request.user, membership=membership)
     if access is Access.NONE:
         raise Http404("No such assessment")
     if change and access is not Access.CHANGE:
+        if round is not None:
+            raise PermissionDenied(_("This round is closed; its answers can no longer change."))
         raise PermissionDenied(
             _("Only the member who took this assessment, or a team owner, can change it.")
         )
-    return OpenedAssessment(assessment, membership, access is Access.CHANGE)
+    # A round's answers are the member's own, not the team's: no team actions on them.
+    return OpenedAssessment(assessment, None if round else membership, access is Access.CHANGE)

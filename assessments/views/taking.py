@@ -111,6 +111,9 @@ def question(request, token, order):
             except assessments.AssessmentCompleted as error:
                 messages.error(request, str(error))
                 return redirect("assessments:results", token=token)
+            except assessments.AssessmentError as error:
+                messages.error(request, str(error))
+                return redirect("assessments:review", token=token)
             if request.POST.get("direction") == "back" and position > 0:
                 return redirect(
                     "assessments:question", token=token, order=questions[position - 1].order
@@ -199,6 +202,11 @@ def submit(request, token):
     except assessments.AssessmentError as error:
         messages.error(request, str(error))
         return redirect("assessments:review", token=token)
+    if assessment.round_id is not None:
+        messages.success(
+            request, _("Your answers are in. Here is how the team has answered so far.")
+        )
+        return redirect(assessment.round)
     return redirect("assessments:results", token=token)
 
 

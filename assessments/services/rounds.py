@@ -1,0 +1,241 @@
+"""Rounds: an owner opens one, every member answers it alone, the owner closes it, adjusts the
+agreed answers and records them as the team's result."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    REASON_LENGTH,
+    AgreedAnswer,
+    Answer,
+    Assessment,
+    Membership,
+    Round,
+    Team,
+)
+from assessments.services import agreement, assessments, selectors
+
+
+class RoundError(Exception):
+    """The request is refused; the message is meant for the person."""
+
+
+def _require_owner(membership: Membership, team: Team) -> None:
+    if membership.team_id != team.pk or not membership.is_owner:
+        raise RoundError(_("Only a team owner can do this."))
+
+
+def open_round(
+    *, team: Team, membership: Membership, title: str, closes_on: date | None = None
+) -> Round:
+    """A new round on the published questionnaire; a team holds one open round at a time."""
+    _require_owner(membership, team)
+    version = selectors.published_version()
+    if version is None:
+        raise RoundError(_("No questionnaire is published yet, so no round can be opened."))
+    if closes_on is not None and closes_on < timezone.localdate():
+        raise RoundError(_("The closing date cannot be in the past."))
+    try:
+        with transaction.atomic():
+            return Round.objects.create(
+                team=team,
+                version=version,
+                title=title.strip(),
+                closes_on=closes_on,
+                opened_by=membership.user,
+            )
+    except IntegrityError:
+        raise RoundError(
+            _("This team already has an open round: close it before opening another.")
+        ) from None
+
+
+def answers_of(*, round: Round, membership: Membership) -> Assessment:
+    """The member's own assessment for the round, started on first use: members who join
+    while the round is open take part too."""
+    if membership.team_id != round.team_id:
+        raise RoundError(_("Only the team's members take part in its rounds."))
+    existing = Assessment.objects.filter(round=round, owner=membership.user).first()
+    if existing is not None:
+        return existing
+    if not round.takes_answers:
+        raise RoundError(_("This round no longer takes answers."))
+    try:
+        with transaction.atomic():
+            return Assessment.objects.create(
+                version=round.version, round=round, owner=membership.user
+            )
+    except IntegrityError:
+        # Two clicks at once: the other request started it.
+        return Assessment.objects.get(round=round, owner=membership.user)
+
+
+def close_round(*, round: Round, membership: Membership) -> Round:
+    """Stop taking answers; whoever has not submitted is listed as not answered."""
+    _require_owner(membership, round.team)
+    Round.objects.filter(pk=round.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    round.refresh_from_db(fields=["closed_at"])
+    return round
+
+
+def _agreeable(round: Round, membership: Membership) -> None:
+    _require_owner(membership, round.team)
+    if not round.is_closed:
+        raise RoundError(_("Close the round before agreeing on its answers."))
+    if round.is_recorded:
+        raise RoundError(_("The agreed result is recorded; its answers can no longer change."))
+
+
+def set_agreed_answer(
+    *, round: Round, membership: Membership, question_id: int, option_id: int, reason: str
+) -> AgreedAnswer:
+    """An owner's choice of the team's answer to one question, with a short reason."""
+    _agreeable(round, membership)
+    reason = reason.strip()
+    if not reason:
+        raise RoundError(_("Give a short reason for changing the agreed answer."))
+    if len(reason) > REASON_LENGTH:
+        raise RoundError(
+            _("A reason can be at most %(count)s characters long.") % {"count": REASON_LENGTH}
+        )
+    spec = selectors.version_spec(round.version)
+    question = next((q for q in spec.questions if q.id == question_id), None)
+    if question is None or option_id not in {o.id for o in question.options}:
+        raise RoundError(_("That answer is not an option of this question."))
+    agreed, _created = AgreedAnswer.objects.update_or_create(
+        round=round,
+        question_id=question_id,
+        defaults={"option_id": option_id, "reason": reason, "decided_by": membership.user},
+    )
+    return agreed
+
+
+def reset_agreed_answer(*, round: Round, membership: Membership, question_id: int) -> None:
+    """Go back to the median for one question."""
+    _agreeable(round, membership)
+    AgreedAnswer.objects.filter(round=round, question_id=question_id).delete()
+
+
+def record_result(*, round: Round, membership: Membership) -> Assessment:
+    """The agreed answers become the team's assessment for the round, completed and scored like
+    any other, with each changed answer's reason as its note."""
+    with transaction.atomic():
+        locked = (
+            Round.objects.select_for_update().select_related("team", "version").get(pk=round.pk)
+        )
+        _agreeable(locked, membership)
+        view = round_view(locked)
+        choices = view.agreement.agreed_choices()
+        if len(choices) < len(view.agreement.questions):
+            raise RoundError(
+                _("Every question needs an agreed answer: nobody answered some of them yet.")
+            )
+        result = Assessment.objects.create(
+            version=locked.version, team=locked.team, owner=membership.user
+        )
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=result,
+                question_id=q.question.id,
+                option_id=q.agreed.id,
+                note=q.reason,
+            )
+            for q in view.agreement.questions
+        )
+        result = assessments.complete(result)
+        locked.result = result
+        locked.agreed_by = len(view.submitted)
+        locked.member_count = len(view.participants)
+        locked.save(update_fields=["result", "agreed_by", "member_count"])
+        return result
+
+
+@dataclass(frozen=True)
+class Participant:
+    membership: Membership
+    assessment: Assessment | None
+
+    @property
+    def has_submitted(self) -> bool:
+        return self.assessment is not None and self.assessment.is_completed
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round: Round
+    participants: list[Participant]
+    agreement: agreement.RoundAgreement
+
+    @property
+    def submitted(self) -> list[Participant]:
+        return [p for p in self.participants if p.has_submitted]
+
+    @property
+    def not_submitted(self) -> list[Participant]:
+        return [p for p in self.participants if not p.has_submitted]
+
+    def participant(self, user) -> Participant | None:
+        return next((p for p in self.participants if p.membership.user_id == user.pk), None)
+
+    def can_see_answers(self, user) -> bool:
+        """Members see each other's answers once they have submitted their own, or once the
+        round is closed: nobody reads the others before answering."""
+        if self.round.is_closed:
+            return True
+        mine = self.participant(user)
+        return mine is not None and mine.has_submitted
+
+
+def round_or_404(team: Team, round_id: int) -> Round:
+    return get_object_or_404(
+        Round.objects.select_related("version__questionnaire", "result__level"),
+        team=team,
+        pk=round_id,
+    )
+
+
+def rounds_of(team: Team) -> list[Round]:
+    return list(Round.objects.filter(team=team).select_related("result__level"))
+
+
+def round_view(round: Round) -> RoundView:
+    """Who takes part in the round, who has submitted, and how far they agree: a fixed number
+    of queries whatever the number of members or questions. Only current members count."""
+    members = selectors.team_members(round.team)
+    own = {
+        a.owner_id: a
+        for a in Assessment.objects.filter(round=round).only(
+            "pk", "token", "owner_id", "status", "round_id", "version_id", "updated_at"
+        )
+    }
+    participants = [Participant(m, own.get(m.user_id)) for m in members]
+    names = {m.user_id: display_name(m.user) for m in members}
+    answer_sets: dict[int, agreement.MemberAnswers] = {}
+    rows = Answer.objects.filter(
+        assessment__round=round,
+        assessment__status=Assessment.Status.COMPLETED,
+        assessment__owner_id__in=names,
+    ).values_list("assessment__owner_id", "question_id", "option_id", "note")
+    for owner_id, question_id, option_id, note in rows:
+        member = answer_sets.setdefault(owner_id, agreement.MemberAnswers(names[owner_id], {}, {}))
+        member.choices[question_id] = option_id
+        if note:
+            member.notes[question_id] = note
+    overrides = {
+        question_id: (option_id, reason)
+        for question_id, option_id, reason in AgreedAnswer.objects.filter(round=round).values_list(
+            "question_id", "option_id", "reason"
+        )
+    }
+    spec = selectors.version_spec(round.version, levels=[])
+    ordered = [answer_sets[m.user_id] for m in members if m.user_id in answer_sets]
+    return RoundView(round, participants, agreement.agree(spec, ordered, overrides))
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
