@@ -5,12 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import NOTE_LENGTH, Question
+from assessments.models import ACTION_LENGTH, NOTE_LENGTH, REASON_LENGTH, Action, Question
 
 
 class NoteField(forms.CharField):
@@ -181,3 +182,123 @@ class CompareForm(forms.Form):
         if cleaned.get("before") and cleaned.get("before") == cleaned.get("after"):
             raise forms.ValidationError(_("Choose two different assessments."))
         return cleaned
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _not_past(value):
+    if value is not None and value < timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the past."))
+    return value
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=100,
+        help_text=_("For example: Q1 2027 review."),
+    )
+    closes_on = forms.DateField(
+        label=_("Closing date (optional)"),
+        required=False,
+        widget=DateInput,
+        help_text=_("After this day the round takes no more answers. You can also close it."),
+    )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("Give the round a title."))
+        return title
+
+    def clean_closes_on(self):
+        return _not_past(self.cleaned_data["closes_on"])
+
+
+class AgreedAnswerForm(forms.Form):
+    """An owner's choice of the agreed answer to one question; the service checks that the
+    option belongs to the question."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    option = forms.IntegerField(label=_("Agreed answer"), min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_LENGTH, required=False)
+
+
+class MemberChoiceField(forms.TypedChoiceField):
+    """One of the team's members, by user id; anything else is refused as an invalid choice."""
+
+    def __init__(self, memberships=(), **kwargs):
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+        self.users = {m.user_id: m.user for m in memberships}
+        self.choices = [("", _("Nobody yet"))] + [
+            (m.user_id, m.user.get_username()) for m in memberships
+        ]
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Action"),
+        max_length=ACTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the team will do, in a sentence."),
+    )
+    due_on = forms.DateField(label=_("Due (optional)"), required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+
+    def __init__(self, memberships, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = MemberChoiceField(memberships, label=_("Owner"), required=False)
+        self.order_fields(["text", "owner", "due_on", "status"])
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError(_("Say what the action is."))
+        return text
+
+    def chosen_owner(self):
+        user_id = self.cleaned_data.get("owner")
+        return self.fields["owner"].users.get(user_id) if user_id else None
+
+
+class TargetForm(forms.Form):
+    """A target level and a target answer for any of the questions, all optional."""
+
+    level = forms.TypedChoiceField(label=_("Target level"), coerce=int, required=False)
+    due_on = forms.DateField(label=_("Target date (optional)"), required=False, widget=DateInput)
+
+    def __init__(self, levels, questions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {level.pk: level for level in levels}
+        self.fields["level"].choices = [("", _("No target level"))] + [
+            (
+                level.pk,
+                _("Level %(number)s: %(name)s") % {"number": level.number, "name": level.name},
+            )
+            for level in levels
+        ]
+        self.questions = questions
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text,
+                coerce=int,
+                required=False,
+                choices=[("", _("No target answer"))]
+                + [(option.pk, option.text) for option in question.options.all()],
+            )
+
+    def question_fields(self):
+        return [self[f"q{question.pk}"] for question in self.questions]
+
+    def chosen_level(self):
+        level_id = self.cleaned_data.get("level")
+        return self.levels.get(level_id) if level_id else None
+
+    def chosen_answers(self) -> dict[int, int]:
+        return {
+            question.pk: self.cleaned_data[f"q{question.pk}"]
+            for question in self.questions
+            if self.cleaned_data.get(f"q{question.pk}")
+        }

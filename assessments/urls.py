@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.views import accounts, history, sharing, taking, teams
+from assessments.views import accounts, actions, history, rounds, sharing, taking, targets, teams
 
 app_name = "assessments"
 
@@ -60,4 +60,20 @@ urlpatterns = [
         teams.start_from,
         name="start_from",
     ),
+    path("teams/<int:team_id>/rounds/", rounds.round_list, name="rounds"),
+    path("teams/<int:team_id>/rounds/<int:round_id>/", rounds.round_detail, name="round"),
+    path("teams/<int:team_id>/rounds/<int:round_id>/answer/", rounds.answer, name="round_answer"),
+    path("teams/<int:team_id>/rounds/<int:round_id>/close/", rounds.close, name="close_round"),
+    path("teams/<int:team_id>/rounds/<int:round_id>/agree/", rounds.agree, name="agree"),
+    path("teams/<int:team_id>/rounds/<int:round_id>/record/", rounds.record, name="record_round"),
+    path(
+        "teams/<int:team_id>/rounds/<int:round_id>/results.json",
+        rounds.round_json,
+        name="round_json",
+    ),
+    path("teams/<int:team_id>/actions/", actions.action_list, name="actions"),
+    path("teams/<int:team_id>/actions/new/", actions.new_action, name="new_action"),
+    path("teams/<int:team_id>/actions/<int:action_id>/", actions.action_detail, name="action"),
+    path("teams/<int:team_id>/actions.csv", actions.actions_csv, name="actions_csv"),
+    path("teams/<int:team_id>/target/", targets.target, name="target"),
 ]

@@ -2,6 +2,7 @@
 read-only links that share a completed result."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -119,6 +120,15 @@ class Assessment(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def agreed_round(self):
+        """The round whose agreed answers this result records, or None (read it with
+        `select_related("agreed_in")` to spare a query per result)."""
+        try:
+            return self.agreed_in
+        except ObjectDoesNotExist:
+            return None
 
 
 class Answer(models.Model):

@@ -19,7 +19,7 @@ from assessments.models import (
     Round,
     Team,
 )
-from assessments.services import scoring, selectors
+from assessments.services import history, rounds, scoring, selectors
 
 
 class ActionError(Exception):
@@ -35,6 +35,19 @@ def next_step_text(question: scoring.QuestionSpec, chosen_option_id: int | None)
     if target is None:
         return _("Keep up: %(question)s") % {"question": question.text}
     return _("Get to: %(step)s") % {"step": target.text}
+
+
+def suggested_text(
+    question: Question, *, assessment: Assessment | None = None, round: Round | None = None
+) -> str:
+    """The next step on `question` from a team result's answer or a round's agreed answer."""
+    chosen = None
+    if assessment is not None:
+        chosen = selectors.choices_of(assessment).get(question.pk)
+    elif round is not None:
+        chosen = rounds.round_view(round).agreement.agreed_choices().get(question.pk)
+    spec = selectors.version_spec(question.version, levels=[])
+    return next_step_text(next(q for q in spec.questions if q.id == question.pk), chosen)
 
 
 def _clean_text(text: str) -> str:
@@ -223,3 +236,22 @@ def movements(round: Round, agreed_scores: dict[str, int]) -> list[Movement]:
         Movement(action, before.get(action.question.key), agreed_scores.get(action.question.key))
         for action in done.order_by("done_at", "id")
     ]
+
+
+def csv_lines(actions: list[Action]):
+    """The action plan as CSV, line by line."""
+    return history.csv_stream(
+        ["action", "question", "owner", "due", "status", "created", "done"],
+        (
+            [
+                action.text,
+                action.question.key if action.question else "",
+                action.owner.get_username() if action.owner else "",
+                action.due_on.isoformat() if action.due_on else "",
+                action.status,
+                action.created_at.isoformat(),
+                action.done_at.isoformat() if action.done_at else "",
+            ]
+            for action in actions
+        ),
+    )

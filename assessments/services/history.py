@@ -161,12 +161,16 @@ class HistoryRow:
     level: str
     dimensions: dict[str, int]
     answers: dict[str, dict]
+    # "N of M" members whose answers a round's agreed result stands on; "" otherwise.
+    agreed_by: str = ""
 
 
 def history_row(assessment, answers: list[tuple]) -> HistoryRow:
     """The export row of `assessment`, from its stored figures and its answers
     ((key, question text, answer text, score, note) each)."""
+    round = assessment.agreed_round
     return HistoryRow(
+        agreed_by=f"{round.agreed_by} of {round.member_count}" if round else "",
         started=assessment.created_at.isoformat(),
         completed=assessment.completed_at.isoformat() if assessment.completed_at else "",
         taken_by=assessment.owner.get_username() if assessment.owner else "",
@@ -183,7 +187,35 @@ def history_row(assessment, answers: list[tuple]) -> HistoryRow:
     )
 
 
-CSV_FIELDS = ["started", "completed", "taken_by", "version", "status", "total", "maximum", "level"]
+CSV_FIELDS = [
+    "started",
+    "completed",
+    "taken_by",
+    "version",
+    "status",
+    "total",
+    "maximum",
+    "level",
+    "agreed_by",
+]
+
+
+def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """A CSV document line by line, for streaming; every text cell is guarded against being
+    run as a formula by a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def line(cells):
+        writer.writerow([safe_cell(cell) if isinstance(cell, str) else cell for cell in cells])
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    yield line(header)
+    for row in rows:
+        yield line(row)
 
 
 def csv_lines(
@@ -192,35 +224,26 @@ def csv_lines(
     """The CSV export line by line, for streaming: one row per assessment, one column per
     dimension and per question (by key) holding scores, then one per question holding the
     note on its answer."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-
-    def line(cells):
-        writer.writerow(cells)
-        text = out.getvalue()
-        out.seek(0)
-        out.truncate()
-        return text
-
-    yield line(
-        [*CSV_FIELDS, *dimension_keys, *question_keys, *(f"{key}_note" for key in question_keys)]
-    )
-    for row in rows:
-        yield line(
+    return csv_stream(
+        [*CSV_FIELDS, *dimension_keys, *question_keys, *(f"{key}_note" for key in question_keys)],
+        (
             [
                 row.started,
                 row.completed,
-                _safe_cell(row.taken_by),
+                row.taken_by,
                 row.version,
                 row.status,
                 "" if row.total is None else row.total,
                 "" if row.maximum is None else row.maximum,
-                _safe_cell(row.level),
+                row.level,
+                row.agreed_by,
                 *[row.dimensions.get(key, "") for key in dimension_keys],
                 *[row.answers.get(key, {}).get("score", "") for key in question_keys],
-                *[_safe_cell(row.answers.get(key, {}).get("note", "")) for key in question_keys],
+                *[row.answers.get(key, {}).get("note", "") for key in question_keys],
             ]
-        )
+            for row in rows
+        ),
+    )
 
 
 def json_chunks(team_name: str, rows: Iterable[HistoryRow]) -> Iterator[str]:
@@ -233,7 +256,7 @@ def json_chunks(team_name: str, rows: Iterable[HistoryRow]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def _safe_cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     # Spreadsheet programs run a cell as a formula when it starts with = + - @ (even after
     # spaces) or with a tab or carriage return.
     if value and (value[0] in "\t\r" or value.lstrip()[:1] in ("=", "+", "-", "@")):

@@ -199,6 +199,14 @@ def round_or_404(team: Team, round_id: int) -> Round:
     )
 
 
+def open_round_of(team: Team, user) -> tuple[Round | None, Assessment | None]:
+    """The team's open round, if any, and `user`'s own answers to it, if started."""
+    round = Round.objects.open().filter(team=team).select_related("version").first()
+    if round is None:
+        return None, None
+    return round, Assessment.objects.filter(round=round, owner=user).first()
+
+
 def rounds_of(team: Team) -> list[Round]:
     return list(Round.objects.filter(team=team).select_related("result__level"))
 
@@ -239,3 +247,46 @@ def round_view(round: Round) -> RoundView:
 
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def as_document(view: RoundView) -> dict:
+    """The round as a JSON-ready document, each member's answers and notes included: for
+    members only."""
+    round = view.round
+    return {
+        "round": round.title,
+        "questionnaire": round.version.questionnaire.slug,
+        "version": round.version.number,
+        "opened_at": round.opened_at.isoformat(),
+        "closes_on": round.closes_on.isoformat() if round.closes_on else None,
+        "closed_at": round.closed_at.isoformat() if round.closed_at else None,
+        "submitted": [display_name(p.membership.user) for p in view.submitted],
+        "not_submitted": [display_name(p.membership.user) for p in view.not_submitted],
+        "alignment": view.agreement.alignment,
+        "dimensions": [
+            {"key": d.dimension.key, "name": d.dimension.name, "alignment": d.alignment}
+            for d in view.agreement.dimensions
+        ],
+        "questions": [
+            {
+                "question": q.question.key,
+                "text": q.question.text,
+                "spread": q.spread,
+                "alignment": q.alignment,
+                "median": q.median.text if q.median else None,
+                "agreed": q.agreed.text if q.agreed else None,
+                "agreed_score": q.agreed.score if q.agreed else None,
+                "reason": q.reason,
+                "answers": [
+                    {
+                        "member": a.name,
+                        "answer": a.option.text,
+                        "score": a.option.score,
+                        "note": a.note,
+                    }
+                    for a in q.answers
+                ],
+            }
+            for q in view.agreement.questions
+        ],
+    }

@@ -124,7 +124,7 @@ def version_spec(
 def assessment_by_token(token: str) -> Assessment:
     """The assessment behind a private link, or 404."""
     return get_object_or_404(
-        Assessment.objects.select_related("version__questionnaire", "level", "round"),
+        Assessment.objects.select_related("version__questionnaire", "level", "round", "agreed_in"),
         token=token,
     )
 
@@ -220,7 +220,7 @@ def team_assessments_page(team, page_number) -> Page:
     """One page of the team's assessments, newest first, with who took them and their level."""
     assessments = (
         Assessment.objects.filter(team=team)
-        .select_related("owner", "version", "level")
+        .select_related("owner", "version", "level", "agreed_in")
         .order_by("-created_at", "-pk")
     )
     return TwoEndedPaginator(assessments, PAGE_SIZE).get_page(page_number)
@@ -344,7 +344,7 @@ def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
     whatever the history's size."""
     assessments = (
         Assessment.objects.filter(team=team)
-        .select_related("owner", "version", "level")
+        .select_related("owner", "version", "level", "agreed_in")
         .order_by("created_at", "pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )

@@ -129,3 +129,8 @@ def gap(target: Target, assessment: Assessment | None) -> Gap:
         points = max(target.level.min_score - total, 0)
         reached = assessment is not None and assessment.level.number >= target.level.number
     return Gap(target=target, points=points, level_reached=reached, short=short)
+
+
+def answers_of(target: Target) -> list[tuple[int, int]]:
+    """(question id, target option id) of each target answer."""
+    return list(target.answers.values_list("question_id", "option_id"))

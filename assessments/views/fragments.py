@@ -90,10 +90,10 @@ def question_form(question, version, chosen: int | None, render) -> SafeString |
     return _kept("question-form", question.pk, version.structure_stamp, chosen, render=render)
 
 
-def team_trend(team, completed) -> SafeString:
+def team_trend(team, completed, target=None) -> SafeString:
     """The trend picture and its table over `completed` (the team's latest results, oldest
-    first). Completed results never change; their level names may, which the newest advice
-    stamp among their versions dates."""
+    first), with the `target` level's line. Completed results never change; their level names
+    may, which the newest advice stamp among their versions dates."""
     revised = max(a.version.advice_revised_at for a in completed).timestamp()
     latest = completed[-1]
 
@@ -116,12 +116,23 @@ def team_trend(team, completed) -> SafeString:
                     ],
                     selectors.levels_of(latest.version_id),
                     dimension_names,
+                    target_score=target_score,
                 ),
+                "target": target,
             },
         )
 
+    target_score = target.level.min_score if target and target.level else None
     ids = _digest([a.pk for a in completed])
-    return _kept("team-trend", team.pk, ids, revised, render=render)
+    return _kept(
+        "team-trend",
+        team.pk,
+        ids,
+        revised,
+        target_score,
+        target.level.name if target_score is not None else None,
+        render=render,
+    )
 
 
 def comparison(team, choices, pair, context) -> SafeString:
@@ -153,6 +164,9 @@ def history_rows(template: str, assessments, team=None) -> SafeString:
             a.total_score,
             a.max_score,
             (a.level.number, a.level.name) if a.level_id else None,
+            (a.agreed_round.title, a.agreed_round.agreed_by, a.agreed_round.member_count)
+            if team and a.agreed_round
+            else None,
         )
         for a in assessments
     ]

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AnswerForm, TeamChoiceForm
-from assessments.services import assessments, reports, selectors, teams
+from assessments.services import assessments, reports, selectors, targets, teams
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -227,8 +227,20 @@ def results(request, token):
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": _claim_form(request, assessment),
+            **(_team_follow_up(assessment) if membership else {}),
         },
     )
+
+
+def _team_follow_up(assessment) -> dict:
+    """For a team's members: the gap to the team's target and the questions to plan on."""
+    target = targets.target_of(assessment.team)
+    return {
+        "gap": targets.gap(target, assessment) if target else None,
+        "plan_from": f"assessment={assessment.pk}",
+        "questions": selectors.questions_with_options(assessment.version),
+        "team": assessment.team,
+    }
 
 
 @never_cache

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import selectors, teams
+from assessments.services import actions, rounds, selectors, targets, teams
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -40,6 +40,8 @@ def team_list(request):
 
 # The trend and its table show the latest this many results; the export has them all.
 TREND_POINTS = 24
+# The overview lists this many open actions, overdue first; the plan has them all.
+OPEN_ACTIONS_SHOWN = 10
 
 
 @never_cache
@@ -51,6 +53,9 @@ def team_detail(request, team_id):
     completed = selectors.latest_completed(team, TREND_POINTS)
     latest = completed[-1] if completed else None
     dimension_names = selectors.dimension_names(latest.version) if latest else {}
+    open_round, own_answers = rounds.open_round_of(team, request.user)
+    target = targets.target_of(team)
+    gap = targets.gap(target, latest) if target else None
     return render(
         request,
         "teams/detail.html",
@@ -60,8 +65,14 @@ def team_detail(request, team_id):
             "page": page,
             "rows": fragments.history_rows("teams/_history_rows.html", page.object_list, team),
             "latest": latest,
-            "trend": fragments.team_trend(team, completed) if completed else None,
+            "trend": fragments.team_trend(team, completed, target) if completed else None,
             "dimension_names": dimension_names,
+            "open_round": open_round,
+            "own_answers": own_answers,
+            "open_actions": actions.open_actions(team, limit=OPEN_ACTIONS_SHOWN),
+            "gap": gap,
+            # Actions planned from the target's gap start from the latest result.
+            "plan_from": f"assessment={latest.pk}" if latest else "",
         },
     )
 

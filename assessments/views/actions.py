@@ -1,0 +1,168 @@
+"""The team's action plan: turn next steps into actions, follow them up, export them."""
+
+from django.contrib import messages
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from assessments.forms import ActionForm
+from assessments.models import Assessment, Question, Round
+from assessments.services import actions, selectors
+
+
+@never_cache
+@require_safe
+def action_list(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    return render(
+        request,
+        "actions/list.html",
+        {
+            "team": membership.team,
+            "membership": membership,
+            "actions": actions.team_actions(membership.team),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _origin(request, team):
+    """Where a new action comes from, read from the query string or the form: a question of
+    one of the team's results or rounds. Ids that are not the team's are ignored."""
+    data = request.POST if request.method == "POST" else request.GET
+
+    def number(name):
+        value = data.get(name, "")
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+    assessment = round = question = None
+    if number("assessment"):
+        assessment = Assessment.objects.filter(
+            team=team, pk=number("assessment"), status=Assessment.Status.COMPLETED
+        ).first()
+    if number("round"):
+        round = Round.objects.filter(team=team, pk=number("round")).first()
+    version_id = (assessment or round).version_id if (assessment or round) else None
+    if number("question") and version_id:
+        question = (
+            Question.objects.select_related("version")
+            .filter(pk=number("question"), version_id=version_id)
+            .first()
+        )
+    return assessment, round, question
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def new_action(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    team = membership.team
+    assessment, round, question = _origin(request, team)
+    members = selectors.team_members(team)
+    if request.method == "POST":
+        form = ActionForm(members, request.POST)
+        if form.is_valid():
+            try:
+                action = actions.create_action(
+                    team=team,
+                    membership=membership,
+                    text=form.cleaned_data["text"],
+                    question=question,
+                    assessment=assessment,
+                    round=round,
+                    owner=form.chosen_owner(),
+                    due_on=form.cleaned_data["due_on"],
+                )
+            except actions.ActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The action is in the team's plan."))
+                return redirect(action)
+    else:
+        form = ActionForm(
+            members,
+            initial={
+                "text": actions.suggested_text(question, assessment=assessment, round=round)
+                if question
+                else "",
+                "owner": request.user.pk,
+                "status": "planned",
+            },
+        )
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "team": team,
+            "membership": membership,
+            "form": form,
+            "question": question,
+            "assessment": assessment,
+            "round": round,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def action_detail(request, team_id, action_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    action = actions.action_or_404(membership.team, action_id)
+    members = selectors.team_members(membership.team)
+    if request.method == "POST":
+        form = ActionForm(members, request.POST)
+        if form.is_valid():
+            try:
+                actions.update_action(
+                    action=action,
+                    membership=membership,
+                    text=form.cleaned_data["text"],
+                    owner=form.chosen_owner(),
+                    due_on=form.cleaned_data["due_on"],
+                    status=form.cleaned_data["status"],
+                )
+            except actions.ActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The action is saved."))
+                return redirect(action)
+    else:
+        form = ActionForm(
+            members,
+            initial={
+                "text": action.text,
+                "owner": action.owner_id,
+                "due_on": action.due_on,
+                "status": action.status,
+            },
+        )
+    return render(
+        request,
+        "actions/detail.html",
+        {
+            "team": membership.team,
+            "membership": membership,
+            "action": action,
+            "form": form,
+            "changes": actions.changes_of(action),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@never_cache
+@require_safe
+def actions_csv(request, team_id):
+    membership = selectors.membership_or_404(request.user, team_id)
+    response = StreamingHttpResponse(
+        actions.csv_lines(actions.team_actions(membership.team)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="team-{team_id}-actions-{timezone.now():%Y-%m-%d}.csv"'
+    )
+    return response
