@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Membership
-from assessments.services import teams
+from assessments.services import actions, rounds, teams
 
 OK = {"GET": 200, "POST": 302}
 
@@ -17,7 +17,15 @@ def world(people, team_assessment):
     assessment = team_assessment([2] * 7)
     link = teams.share(assessment, people["member"])
     invitation = teams.create_invitation(people["team"], people["owner"])
+    owner_membership = Membership.objects.get(team=people["team"], user=people["owner"])
+    round = rounds.open_round(team=people["team"], membership=owner_membership, title="Review")
+    rounds.close_round(round=round, membership=owner_membership)
+    action = actions.create_action(
+        team=people["team"], membership=owner_membership, text="Write the runbook"
+    )
     return {
+        "round": round,
+        "action": action,
         **people,
         "assessment": assessment,
         "link": link,
@@ -30,6 +38,7 @@ def world(people, team_assessment):
 def routes(w, role):
     team = w["team"].pk
     a = w["assessment"].pk
+    r = w["round"].pk
     # Removing or promoting someone else: the owner acts on the member, the member on the owner.
     other = w["owner_membership"] if role == "member" else w["member_membership"]
     return {
@@ -66,6 +75,20 @@ def routes(w, role):
             reverse("assessments:team_assessment", args=[team, a]),
             "member",
         ),
+        "rounds": ("GET", reverse("assessments:rounds", args=[team]), "member"),
+        "open_round": ("POST", reverse("assessments:rounds", args=[team]), "owner"),
+        "round": ("GET", reverse("assessments:round", args=[team, r]), "member"),
+        "round_json": ("GET", reverse("assessments:round_json", args=[team, r]), "member"),
+        "round_answer": ("POST", reverse("assessments:round_answer", args=[team, r]), "member"),
+        "close_round": ("POST", reverse("assessments:close_round", args=[team, r]), "owner"),
+        "agree": ("POST", reverse("assessments:agree", args=[team, r]), "owner"),
+        "record_round": ("POST", reverse("assessments:record_round", args=[team, r]), "owner"),
+        "actions": ("GET", reverse("assessments:actions", args=[team]), "member"),
+        "new_action": ("GET", reverse("assessments:new_action", args=[team]), "member"),
+        "action": ("GET", reverse("assessments:action", args=[team, w["action"].pk]), "member"),
+        "actions_csv": ("GET", reverse("assessments:actions_csv", args=[team]), "member"),
+        "target": ("GET", reverse("assessments:target", args=[team]), "member"),
+        "set_target": ("POST", reverse("assessments:target", args=[team]), "owner"),
     }
 
 
@@ -83,9 +106,25 @@ ROUTE_NAMES = [
     "revoke_share",
     "start_from",
     "team_assessment",
+    "rounds",
+    "open_round",
+    "round",
+    "round_json",
+    "round_answer",
+    "close_round",
+    "agree",
+    "record_round",
+    "actions",
+    "new_action",
+    "action",
+    "actions_csv",
+    "target",
+    "set_target",
 ]
 # GET routes that lead on to another page rather than showing one.
 REDIRECTING = {"team_assessment"}
+# POST routes that answer an empty form with the form again and its errors.
+REFUSED_EMPTY = {"open_round"}
 
 
 def expected(role, needs):
@@ -103,7 +142,7 @@ def test_every_team_url_answers_each_role(client, world, role, name):
         client.force_login(world[role])
     method, url, needs = routes(world, role)[name]
     response = client.get(url) if method == "GET" else client.post(url)
-    success = 302 if name in REDIRECTING else OK[method]
+    success = 302 if name in REDIRECTING else 400 if name in REFUSED_EMPTY else OK[method]
     assert response.status_code == (expected(role, needs) or success)
 
 
@@ -128,6 +167,9 @@ def test_outsiders_change_nothing(client, world):
     assert world["link"].is_active and world["invitation"].is_open
     assert Membership.objects.filter(team=world["team"]).count() == 2
     assert world["team"].assessments.count() == 1
+    assert world["team"].rounds.count() == 1
+    assert not world["round"].member_assessments.exists()
+    assert world["team"].actions.get().text == "Write the runbook"
 
 
 @pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "owner"])
@@ -144,3 +186,18 @@ def test_a_team_id_too_large_for_the_database_is_404(client, world):
     assert client.get(f"/teams/{huge}/").status_code == 404
     assert client.get(f"/teams/{huge}/compare/").status_code == 404
     assert client.post(f"/teams/{huge}/invite/").status_code == 404
+    team = world["team"].pk
+    assert client.get(f"/teams/{team}/rounds/{huge}/").status_code == 404
+    assert client.get(f"/teams/{team}/actions/{huge}/").status_code == 404
+
+
+def test_another_teams_round_and_action_are_404_to_members(client, world):
+    outsider = Membership.objects.get(team=world["other_team"], user=world["outsider"])
+    theirs = rounds.open_round(team=world["other_team"], membership=outsider, title="Theirs")
+    action = actions.create_action(team=world["other_team"], membership=outsider, text="Theirs")
+    client.force_login(world["member"])
+    team = world["team"].pk
+    assert client.get(f"/teams/{team}/rounds/{theirs.pk}/").status_code == 404
+    assert client.get(f"/teams/{team}/rounds/{theirs.pk}/results.json").status_code == 404
+    assert client.post(f"/teams/{team}/rounds/{theirs.pk}/answer/").status_code == 404
+    assert client.get(f"/teams/{team}/actions/{action.pk}/").status_code == 404

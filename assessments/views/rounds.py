@@ -23,7 +23,7 @@ def _round_for(request, team_id, round_id):
 def round_list(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not membership.is_owner:
             raise PermissionDenied(_("Only a team owner can open a round."))

@@ -29,7 +29,9 @@ def target(request, team_id):
         initial.update(
             {f"q{question_id}": option_id for question_id, option_id in targets.answers_of(current)}
         )
-    form = TargetForm(levels, questions, request.POST or None, initial=initial)
+    form = TargetForm(
+        levels, questions, request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST":
         if not membership.is_owner:
             raise PermissionDenied(_("Only a team owner can set the team's target."))
