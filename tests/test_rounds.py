@@ -107,29 +107,41 @@ def test_members_answer_alone_on_the_usual_question_pages(client, open_round, tr
 
 
 def test_nobody_sees_the_others_answers_before_submitting(client, open_round, trio):
-    submit(trio, open_round, "member", [4] * 7, notes={0: "We run evals on every change"})
+    submit(
+        trio, open_round, "member", [4] * 7, notes={0: "Our zebra log shows evals on each merge"}
+    )
     for who in ("owner", "third"):
         client.force_login(trio[who])
         page = client.get(round_url(open_round)).content.decode()
-        assert "every change" not in page
+        assert "zebra log" not in page
         assert "once you have submitted yours" in page
         # Owners and members see who has submitted, not what.
         assert "1 of 3 members have submitted" in page
         response = client.get(round_url(open_round, "round_json"))
         assert response.status_code == 403
-        assert b"every change" not in response.content
+        assert b"zebra log" not in response.content
     own = Assessment.objects.get(round=open_round, owner=trio["member"])
     client.force_login(trio["owner"])
     for name in ("resume", "review", "results", "results_json"):
         assert client.get(reverse(f"assessments:{name}", args=[own.token])).status_code == 404
+    # Nor through the team's own pages and downloads.
+    team = trio["team"].pk
+    for name in ("team", "compare", "export_csv", "export_json", "actions", "target"):
+        response = client.get(reverse(f"assessments:{name}", args=[team]))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200
+        assert b"zebra log" not in content
+        assert own.token.encode() not in content
 
 
 def test_after_submitting_a_member_sees_the_distribution_and_notes(client, open_round, trio):
-    submit(trio, open_round, "member", [4] * 7, notes={0: "We run evals on every change"})
+    submit(
+        trio, open_round, "member", [4] * 7, notes={0: "Our zebra log shows evals on each merge"}
+    )
     submit(trio, open_round, "third", [0] * 7, notes={0: "Twice a year, by hand"})
     client.force_login(trio["third"])
     page = client.get(round_url(open_round)).content.decode()
-    assert "every change" in page and "Twice a year, by hand" in page
+    assert "zebra log" in page and "Twice a year, by hand" in page
     assert page.count('role="img"') >= 7
     assert "Spread: 4 points" in page
     document = json.loads(client.get(round_url(open_round, "round_json")).content)

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Membership, Round
+from assessments.services import actions, rounds, targets
 
 
 def bulk_history(version, team, users, count):
@@ -46,8 +47,24 @@ def test_team_page_queries_do_not_grow(
     client, default_version, people, django_assert_max_num_queries, count
 ):
     bulk_history(default_version, people["team"], [people["owner"], people["member"]], count)
+    # Everything the page can show: an open round the member has started, a target with a
+    # target answer, and open actions.
+    owner = Membership.objects.get(team=people["team"], user=people["owner"])
+    member = Membership.objects.get(team=people["team"], user=people["member"])
+    round = rounds.open_round(team=people["team"], membership=owner, title="Review")
+    rounds.answers_of(round=round, membership=member)
+    first = default_version.questions.get(order=1)
+    targets.set_target(
+        team=people["team"],
+        membership=owner,
+        level=default_version.levels.get(number=3),
+        due_on=None,
+        answers={first.pk: first.options.get(score=4).pk},
+    )
+    for index in range(count % 20):
+        actions.create_action(team=people["team"], membership=member, text=f"Step {index}")
     client.force_login(people["member"])
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("assessments:team", args=[people["team"].pk]))
     assert response.status_code == 200
     page = response.content.decode()
@@ -99,3 +116,62 @@ def test_compare_queries_do_not_grow(
         response = client.get(url, {"before": ids[0], "after": ids[-1]})
     assert response.status_code == 200
     assert "No answer changed between these two assessments." in response.content.decode()
+
+
+def bulk_round(version, team, count):
+    """A round of `team` on `version` in which `count` new members have all submitted."""
+    from django.contrib.auth import get_user_model
+
+    owner = Membership.objects.get(team=team, role=Membership.Role.OWNER)
+    round = rounds.open_round(team=team, membership=owner, title="Review")
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"member{index}", email=f"member{index}@example.com")
+        for index in range(count)
+    )
+    Membership.objects.bulk_create(Membership(team=team, user=user) for user in users)
+    level = version.levels.order_by("number").first()
+    made = Assessment.objects.bulk_create(
+        Assessment(
+            version=version,
+            round=round,
+            owner=user,
+            status=Assessment.Status.COMPLETED,
+            completed_at=timezone.now(),
+            total_score=0,
+            max_score=0,
+            level=level,
+        )
+        for user in users
+    )
+    questions = list(version.questions.prefetch_related("options").order_by("order"))
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            question=question,
+            option=question.options.all()[index % 3],
+            note=f"Note {index}",
+        )
+        for index, assessment in enumerate(made)
+        for question in questions
+    )
+    return round, users[0]
+
+
+@pytest.mark.parametrize("members", [2, 50])
+@pytest.mark.parametrize("questions", [7, 70])
+def test_round_page_queries_do_not_grow(
+    client, make_version, people, django_assert_max_num_queries, members, questions
+):
+    version = make_version(questions=questions)
+    round, reader = bulk_round(version, people["team"], members)
+    client.force_login(reader)
+    with django_assert_max_num_queries(13):
+        response = client.get(round.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('<article id="question-') == questions
+    assert f"{members} of {members + 2} members have submitted" in page
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("assessments:round_json", args=[people["team"].pk, round.pk]))
+    assert len(json.loads(response.content)["questions"][0]["answers"]) == members
+    assert Round.objects.count() == 1
