@@ -233,3 +233,32 @@ def test_question_help_text_is_escaped_for_respondents(editor_client, default_ve
 def test_the_slug_of_a_published_questionnaire_is_read_only(editor_client, default_version):
     page = editor_client.get(change_url(default_version.questionnaire)).content.decode()
     assert 'name="slug"' not in page
+
+
+def test_rounds_actions_and_targets_are_shown_read_only(admin_client, people, default_version):
+    from assessments.models import Membership
+    from assessments.services import actions, rounds, targets
+
+    owner = Membership.objects.get(team=people["team"], user=people["owner"])
+    round = rounds.open_round(team=people["team"], membership=owner, title="Spring review")
+    action = actions.create_action(team=people["team"], membership=owner, text="Add evals")
+    actions.update_action(
+        action=action, membership=owner, text="Add evals", owner=None, due_on=None, status="done"
+    )
+    target = targets.set_target(
+        team=people["team"],
+        membership=owner,
+        level=default_version.levels.get(number=3),
+        due_on=None,
+        answers={},
+    )
+    for model, obj, shown in [
+        ("round", round, "Spring review"),
+        ("action", action, "Done"),
+        ("target", target, "Platform team"),
+    ]:
+        changelist = admin_client.get(f"/admin/assessments/{model}/")
+        assert changelist.status_code == 200
+        page = admin_client.get(f"/admin/assessments/{model}/{obj.pk}/change/").content.decode()
+        assert shown in page
+        assert 'name="_save"' not in page

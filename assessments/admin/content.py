@@ -5,8 +5,6 @@ their levels' names, descriptions, guidance and references stay editable (living
 """
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -17,21 +15,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from assessments.forms import AdminUserChangeForm, AnswerForm
+from assessments.forms import AnswerForm
 from assessments.models import (
     AnswerOption,
-    Assessment,
     Dimension,
     FrozenVersionError,
-    Invitation,
     Level,
-    Membership,
     Question,
     Questionnaire,
     QuestionnaireVersion,
     Reference,
-    ShareLink,
-    Team,
 )
 from assessments.services import selectors, versions
 
@@ -332,56 +325,3 @@ class LevelAdmin(VersionContentAdmin):
         if obj is not None and obj.version.is_frozen:
             return ["version", "number", "min_score", "max_score"]
         return []
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "status", "version", "total_score", "level", "owner"]
-    list_filter = ["status", "version__questionnaire", "version"]
-    list_select_related = ["version__questionnaire", "level", "owner"]
-    search_fields = ["owner__username", "owner__email"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class MembershipInline(admin.StackedInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
-    search_fields = ["name", "members__username"]
-    inlines = [MembershipInline]
-
-
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["team", "created_by", "created_at", "expires_at", "used_at", "revoked_at"]
-    list_filter = ["team"]
-    list_select_related = ["team", "created_by"]
-    readonly_fields = ["token", "used_at", "used_by"]
-
-
-@admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
-    list_display = ["assessment", "created_by", "created_at", "revoked_at"]
-    list_select_related = ["assessment", "created_by"]
-    readonly_fields = ["token"]
-
-
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class AccountAdmin(UserAdmin):
-    """Django's user admin, refusing an email address another account already has."""
-
-    form = AdminUserChangeForm
