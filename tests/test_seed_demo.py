@@ -22,18 +22,39 @@ def history(team):
 def test_it_seeds_teams_members_and_scored_history(default_version):
     seed(sizes="30,5", members=3, seed=7)
     teams = list(Team.objects.order_by("pk"))
-    assert [t.assessments.count() for t in teams] == [30, 5]
+    # The first team also holds the agreed result of its recorded round.
+    assert [t.assessments.count() for t in teams] == [31, 5]
     assert Membership.objects.filter(team=teams[0], role="owner").count() == 1
     assert Membership.objects.filter(team=teams[0]).count() == 3
-    assert Answer.objects.count() == 35 * 7
+    assert Answer.objects.filter(assessment__round__isnull=True).count() == 36 * 7
     spec = selectors.version_spec(default_version)
     for assessment in Assessment.objects.all():
         result = scoring.score(spec, selectors.choices_of(assessment))
         assert (assessment.total_score, assessment.level_id) == (result.total, result.level.id)
     totals = [total for total, _level in history(teams[0])]
     assert len(set(totals)) > 1, "a team's practice moves over time"
-    dates = list(Assessment.objects.filter(team=teams[0]).values_list("created_at", flat=True))
+    dates = list(
+        Assessment.objects.filter(team=teams[0], agreed_in__isnull=True).values_list(
+            "created_at", flat=True
+        )
+    )
     assert len(set(d.date() for d in dates)) == 30
+
+
+def test_the_first_team_has_a_recorded_round_an_open_one_and_actions(default_version):
+    seed(sizes="4,2", members=3, seed=7)
+    team = Team.objects.order_by("pk").first()
+    recorded, open_round = team.rounds.order_by("opened_at")
+    assert recorded.result.is_completed
+    assert (recorded.agreed_by, recorded.member_count) == (3, 3)
+    assert not open_round.is_closed
+    assert open_round.member_assessments.filter(status="completed").count() == 2
+    assert list(team.actions.order_by("pk").values_list("status", flat=True)) == [
+        "done",
+        "planned",
+        "planned",
+    ]
+    assert not Team.objects.order_by("pk").last().rounds.exists()
 
 
 def test_the_same_seed_gives_the_same_history(default_version):

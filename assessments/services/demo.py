@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Membership, QuestionnaireVersion, Team
-from assessments.services import scoring, selectors
+from assessments.services import actions, assessments, rounds, scoring, selectors
 
 BATCH = 2000
 
@@ -113,4 +113,53 @@ def seed(
                 batch_size=BATCH,
             )
         seeded.append(SeededTeam(team, usernames, size))
+    if seeded and members >= 2:
+        seed_rounds(seeded[0].team, rng)
     return seeded
+
+
+def _answer_alone(round, membership, rng: random.Random, spec: scoring.VersionSpec, base: int):
+    """A member's own answers to `round`: around step `base`, a step up or down at times."""
+    own = rounds.answers_of(round=round, membership=membership)
+    for question in spec.questions:
+        ladder = sorted(question.options, key=lambda option: option.score)
+        step = min(max(base + rng.choice((-1, 0, 0, 1)), 0), len(ladder) - 1)
+        assessments.save_answer(own, question.id, ladder[step].id)
+    return assessments.complete(own)
+
+
+def seed_rounds(team: Team, rng: random.Random) -> None:
+    """A recorded round with an action plan, and a second round still open with some answers
+    in: what a team that assesses together has to show."""
+    memberships = list(team.memberships.select_related("user").order_by("pk"))
+    owner = memberships[0]
+    first = rounds.open_round(team=team, membership=owner, title="Spring review")
+    spec = selectors.version_spec(first.version)
+    for membership in memberships:
+        _answer_alone(first, membership, rng, spec, base=rng.choice((1, 2)))
+    rounds.close_round(round=first, membership=owner)
+    result = rounds.record_result(round=first, membership=owner)
+    weakest = sorted(spec.questions, key=lambda q: selectors.choices_of(result)[q.id])[:3]
+    for index, question in enumerate(weakest):
+        model = first.version.questions.get(pk=question.id)
+        action = actions.create_action(
+            team=team,
+            membership=owner,
+            text=actions.suggested_text(model, assessment=result),
+            question=model,
+            assessment=result,
+            owner=memberships[index % len(memberships)].user,
+            due_on=timezone.localdate() + timedelta(days=30 * (index + 1)),
+        )
+        if index == 0:
+            actions.update_action(
+                action=action,
+                membership=owner,
+                text=action.text,
+                owner=action.owner,
+                due_on=action.due_on,
+                status="done",
+            )
+    second = rounds.open_round(team=team, membership=owner, title="Autumn review")
+    for membership in memberships[: max(len(memberships) - 1, 1)]:
+        _answer_alone(second, membership, rng, spec, base=2)
