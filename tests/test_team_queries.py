@@ -165,7 +165,7 @@ def test_round_page_queries_do_not_grow(
     version = make_version(questions=questions)
     round, reader = bulk_round(version, people["team"], members)
     client.force_login(reader)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = client.get(round.get_absolute_url())
     assert response.status_code == 200
     page = response.content.decode()

@@ -193,7 +193,7 @@ class RoundView:
 
 def round_or_404(team: Team, round_id: int) -> Round:
     return get_object_or_404(
-        Round.objects.select_related("version__questionnaire", "result__level"),
+        Round.objects.select_related("team", "version__questionnaire", "result__level"),
         team=team,
         pk=round_id,
     )

@@ -31,7 +31,8 @@ def action_list(request, team_id):
 
 def _origin(request, team):
     """Where a new action comes from, read from the query string or the form: a question of
-    one of the team's results or rounds. Ids that are not the team's are ignored."""
+    one of the team's results or rounds (or of the published version). Ids that are not the
+    team's are ignored."""
     data = request.POST if request.method == "POST" else request.GET
 
     def number(name):
@@ -45,7 +46,12 @@ def _origin(request, team):
         ).first()
     if number("round"):
         round = Round.objects.filter(team=team, pk=number("round")).first()
-    version_id = (assessment or round).version_id if (assessment or round) else None
+    if assessment or round:
+        version_id = (assessment or round).version_id
+    else:
+        # A question the target needs, before the team has a result on it.
+        published = selectors.published_version()
+        version_id = published.pk if published else None
     if number("question") and version_id:
         question = (
             Question.objects.select_related("version")
