@@ -80,3 +80,18 @@ def test_clearing_every_field_clears_the_target(client, people, default_version)
     set_target(client, people, default_version)
     client.post(target_url(people), {"level": ""})
     assert not Target.objects.exists()
+
+
+def test_an_action_is_tied_to_a_question_the_target_needs(client, people, default_version):
+    client.force_login(people["owner"])
+    first = default_version.questions.get(order=1)
+    set_target(client, people, default_version, answers={first: 4})
+    page = client.get(reverse("assessments:team", args=[people["team"].pk])).content.decode()
+    assert f"question={first.pk}" in page
+    client.post(
+        reverse("assessments:new_action", args=[people["team"].pk]),
+        {"question": first.pk, "text": "Reach the target on evaluation", "status": "planned"},
+    )
+    from assessments.models import Action
+
+    assert Action.objects.get().question == first
