@@ -167,3 +167,22 @@ def test_the_next_round_shows_whether_a_done_actions_question_moved(
     section = page[page.index("Actions done since the previous result") :]
     assert f"Improve {first.key}" in section and f"Improve {second.key}" in section
     assert section.index("Up") < section.index("No change")
+
+
+def test_actions_done_after_a_round_closed_belong_to_the_next_round(
+    client, people, default_version
+):
+    member = membership(people, "member")
+    owner = membership(people, "owner")
+    round = rounds.open_round(team=people["team"], membership=owner, title="First review")
+    rounds.close_round(round=round, membership=owner)
+    question = round.version.questions.get(order=1)
+    action = actions.create_action(
+        team=people["team"], membership=member, text="Later work", question=question
+    )
+    actions.update_action(
+        action=action, membership=member, text=action.text, owner=None, due_on=None, status="done"
+    )
+    client.force_login(people["member"])
+    page = client.get(round.get_absolute_url()).content.decode()
+    assert "Actions done since the previous result" not in page

@@ -221,12 +221,16 @@ def previous_result(round: Round) -> Assessment | None:
 
 
 def movements(round: Round, agreed_scores: dict[str, int]) -> list[Movement]:
-    """For each action done since the team's previous result (tied to a question), the score of
-    its question then and in this round's agreed answers, matched by question key."""
+    """For each action done between the team's previous result and the round's closing (tied
+    to a question), the score of its question then and in this round's agreed answers,
+    matched by question key."""
     previous = previous_result(round)
     done = Action.objects.filter(
         team_id=round.team_id, status=Action.Status.DONE, question__isnull=False
     ).select_related("question", "owner")
+    if round.closed_at is not None:
+        # What was done after the round closed belongs to the next one.
+        done = done.filter(done_at__lt=round.closed_at)
     if previous is not None:
         done = done.filter(done_at__gte=previous.completed_at)
     before = (
