@@ -69,7 +69,9 @@ def test_team_page_queries_do_not_grow(
     assert response.status_code == 200
     page = response.content.decode()
     # The trend and its table show the latest 24 results; the list shows 25 a page.
-    assert page.count("<circle") == min(count, 24)
+    assert page.count('class="trend-dot"') == min(count, 24)
+    # The maturity map joins the latest 12 only.
+    assert page.count('class="map-earlier"') + page.count('class="marker"') == min(count, 12)
     links = re.findall(rf'href="/teams/{people["team"].pk}/assessments/\d+/"', page)
     assert len(links) == min(count, 25)
     assert len(response.content) < 60_000

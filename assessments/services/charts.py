@@ -5,11 +5,13 @@ Templates draw what these functions compute; every picture also has a table or t
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+
+from assessments.services import maps
 from assessments.services.scoring import Result, VersionSpec
 
 SCALE_WIDTH = 640
 BAR_WIDTH = 360
-MAP_SIZE = 240
 
 
 @dataclass(frozen=True)
@@ -65,41 +67,19 @@ def level_scale(result: Result, version: VersionSpec) -> LevelScale:
     )
 
 
-@dataclass(frozen=True)
-class DimensionMap:
-    size: int
-    x_name: str
-    y_name: str
-    x_score: int
-    x_maximum: int
-    y_score: int
-    y_maximum: int
-    point_x: float
-    point_y: float
-
-
-def dimension_map(result: Result) -> DimensionMap | None:
-    """The first dimension across, the second up, with the assessment as a point.
-
-    Only drawn for questionnaires with exactly two dimensions, as the GenAIOps model has.
-    """
+def result_map(result: Result, version: VersionSpec) -> maps.MaturityMap | None:
+    """The maturity map with the result as its one point; only for two dimensions."""
     if len(result.dimensions) != 2:
         return None
     across, up = result.dimensions
-
-    def share(dimension):
-        return dimension.score / dimension.maximum if dimension.maximum else 0
-
-    return DimensionMap(
-        size=MAP_SIZE,
+    return maps.maturity_map(
         x_name=across.name,
         y_name=up.name,
-        x_score=across.score,
         x_maximum=across.maximum,
-        y_score=up.score,
         y_maximum=up.maximum,
-        point_x=round(share(across) * MAP_SIZE, 1),
-        point_y=round(MAP_SIZE - share(up) * MAP_SIZE, 1),
+        total_maximum=result.maximum,
+        levels=version.levels,
+        results=[(across.score, up.score, "")],
     )
 
 
@@ -138,7 +118,7 @@ def result_pictures(result: Result, version: VersionSpec) -> dict:
     """The three pictures of a results page, by the names the template uses."""
     return {
         "scale": level_scale(result, version),
-        "dimension_map": dimension_map(result),
+        "maturity_map": result_map(result, version),
         "question_bars": question_bars(result),
     }
 
@@ -279,3 +259,31 @@ def distribution_strip(counts, median_id: int | None, agreed_id: int | None) -> 
             )
         )
     return Strip(width=len(cells) * STRIP_CELL, height=STRIP_HEIGHT, cells=tuple(cells))
+
+
+def team_map(completed, dimension_names: dict[str, str], levels) -> maps.MaturityMap | None:
+    """A team's path over its latest results on the maturity map, on the scale of the newest
+    (whose version gives the level regions); only for two dimensions."""
+    if len(dimension_names) != 2 or not completed:
+        return None
+    (x_key, x_name), (y_key, y_name) = dimension_names.items()
+    latest = completed[-1].dimension_scores
+    if x_key not in latest or y_key not in latest:
+        return None
+    on_both = [a for a in completed if x_key in a.dimension_scores and y_key in a.dimension_scores]
+    return maps.maturity_map(
+        x_name=x_name,
+        y_name=y_name,
+        x_maximum=latest[x_key]["maximum"],
+        y_maximum=latest[y_key]["maximum"],
+        total_maximum=completed[-1].max_score,
+        levels=levels,
+        results=[
+            (
+                a.dimension_scores[x_key]["score"],
+                a.dimension_scores[y_key]["score"],
+                date_format(a.completed_at, "SHORT_DATE_FORMAT"),
+            )
+            for a in on_both
+        ],
+    )

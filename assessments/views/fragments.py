@@ -91,14 +91,15 @@ def question_form(question, version, chosen: int | None, render) -> SafeString |
 
 
 def team_trend(team, completed, target=None) -> SafeString:
-    """The trend picture and its table over `completed` (the team's latest results, oldest
-    first), with the `target` level's line. Completed results never change; their level names
+    """The trend picture, the maturity map with the team's path, and their table over
+    `completed` (the team's latest results, oldest first), with the `target` level's line. Completed results never change; their level names
     may, which the newest advice stamp among their versions dates."""
     revised = max(a.version.advice_revised_at for a in completed).timestamp()
     latest = completed[-1]
 
     def render():
         dimension_names = selectors.dimension_names(latest.version)
+        levels = selectors.levels_of(latest.version_id)
         return render_to_string(
             "teams/_trend.html",
             {
@@ -114,11 +115,12 @@ def team_trend(team, completed, target=None) -> SafeString:
                         }
                         for a in completed
                     ],
-                    selectors.levels_of(latest.version_id),
+                    levels,
                     dimension_names,
                     target_score=target_score,
                 ),
                 "target": target,
+                "map": charts.team_map(completed, dimension_names, levels),
             },
         )
 
