@@ -140,11 +140,19 @@ class TeamChoiceForm(forms.Form):
 
 
 def _choice_label(assessment) -> str:
-    return _("%(date)s: %(total)s / %(maximum)s, %(level)s") % {
+    label = _("%(date)s: %(total)s / %(maximum)s, %(level)s") % {
         "date": date_format(assessment.completed_at, "DATE_FORMAT"),
         "total": assessment.total_score,
         "maximum": assessment.max_score,
         "level": assessment.level.name,
+    }
+    round = assessment.agreed_round
+    if round is None:
+        return label
+    return _("%(label)s, agreed by %(agreed)s of %(members)s members") % {
+        "label": label,
+        "agreed": round.agreed_by,
+        "members": round.member_count,
     }
 
 

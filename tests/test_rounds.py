@@ -152,8 +152,9 @@ def test_after_submitting_a_member_sees_the_distribution_and_notes(client, open_
 
 
 def test_the_median_is_the_lower_middle_answer_and_owners_change_it_with_a_reason(
-    client, open_round, trio
+    client, open_round, trio, team_assessment
 ):
+    earlier = team_assessment([0] * 7)
     submit(trio, open_round, "member", [4] * 7)
     submit(trio, open_round, "third", [1] * 7)
     client.force_login(trio["owner"])
@@ -186,9 +187,13 @@ def test_the_median_is_the_lower_middle_answer_and_owners_change_it_with_a_reaso
         client.get(reverse("assessments:export_csv", args=[trio["team"].pk])).streaming_content
     ).decode()
     assert "2 of 3" in csv
+    # The trend's table and the compare choices mark it too.
+    assert history.count("agreed by 2 of 3 members") == 2
+    compare = client.get(reverse("assessments:compare", args=[trio["team"].pk])).content.decode()
+    assert "agreed by 2 of 3 members" in compare
     # Recorded: the agreed answers no longer change, and recording twice makes nothing new.
     client.post(round_url(open_round, "record_round"))
-    assert Assessment.objects.filter(team=trio["team"]).count() == 1
+    assert Assessment.objects.filter(team=trio["team"]).exclude(pk=earlier.pk).count() == 1
 
 
 def test_a_closed_round_takes_no_more_answers(client, open_round, trio):

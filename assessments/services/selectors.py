@@ -231,9 +231,13 @@ def latest_completed(team, count: int) -> list[Assessment]:
     figures: the trend, its table and the compare choices stay this size at any history."""
     latest = list(
         Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED)
-        .select_related("level", "version")
+        .select_related("level", "version", "agreed_in")
         .order_by("-completed_at", "-pk")
         .only(
+            "agreed_in__title",
+            "agreed_in__agreed_by",
+            "agreed_in__member_count",
+            "agreed_in__team_id",
             "pk",
             "completed_at",
             "created_at",
@@ -263,7 +267,7 @@ def compare_choices(team, *, count: int, requested: list[int]) -> list[Assessmen
     if older:
         choices[:0] = (
             Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED, pk__in=older)
-            .select_related("version", "level")
+            .select_related("version", "level", "agreed_in")
             .order_by("completed_at", "pk")
         )
     return choices

@@ -92,8 +92,9 @@ def question_form(question, version, chosen: int | None, render) -> SafeString |
 
 def team_trend(team, completed, target=None) -> SafeString:
     """The trend picture, the maturity map with the team's path, and their table over
-    `completed` (the team's latest results, oldest first), with the `target` level's line. Completed results never change; their level names
-    may, which the newest advice stamp among their versions dates."""
+    `completed` (the team's latest results, oldest first), with the `target` level's line.
+    Completed results never change; their level names may, which the newest advice stamp
+    among their versions dates."""
     revised = max(a.version.advice_revised_at for a in completed).timestamp()
     latest = completed[-1]
 
