@@ -11,12 +11,13 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: help install run admin test test-postgres lint format bench bench-micro clean
+.PHONY: help install run demo admin test test-postgres lint format bench bench-micro clean
 
 help:
 	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
 	@echo "make test           the whole test suite (browser tests included) on SQLite"
 	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL)) and Redis ($(REDIS_TEST_URL))"
+	@echo "make demo           like run, with demonstration teams: history, rounds, actions (demo-1-1 / demo-password-123)"
 	@echo "make admin          create an admin account"
 	@echo "make lint           ruff check and format check"
 	@echo "make bench          the production server under load, every page against the floor (QUICK=1: a minute)"
@@ -40,6 +41,15 @@ run: install
 	@echo "  The app is at http://$(HOST):$(PORT)/"
 	@echo "  To sign in to the admin at http://$(HOST):$(PORT)/admin/, create an account with: make admin"
 	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_default_questionnaire
+	@if DJANGO_DEBUG=1 $(PY) manage.py seed_demo --password demo-password-123 --sizes 12,6 --members 4; then \
+	  echo "  Sign in as demo-1-1 (the first team's owner) with the password demo-password-123."; \
+	else echo "  The demo teams are already there: sign in as demo-1-1 / demo-password-123."; fi
+	@echo "  The app is at http://$(HOST):$(PORT)/"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 admin: install
