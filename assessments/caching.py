@@ -52,3 +52,20 @@ def forget_local() -> None:
     """Drop this process's copies (tests start each case from nothing)."""
     with _lock:
         _local.clear()
+
+
+def for_a_while(key: str, seconds: int, compute):
+    """`compute()`, kept in the shared cache for `seconds`: for figures that change with
+    everyone's submissions, where a few minutes' delay does no harm."""
+    try:
+        value = cache.get(key)
+    except Exception:
+        log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
+        value = None
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, seconds)
+        except Exception:
+            log.warning("The shared cache could not be written")
+    return value

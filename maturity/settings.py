@@ -177,6 +177,15 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.cached_db"
 )
 
+# "How you compare": results measured against the latest result of every other team and every
+# assessment taken without a team, shown only when at least this many teams or respondents
+# contribute. Its figures are recomputed at most every BENCHMARK_CACHE_SECONDS.
+BENCHMARK_ENABLED = env_bool("DJANGO_BENCHMARK_ENABLED", True)
+BENCHMARK_MIN_GROUPS = env_int("DJANGO_BENCHMARK_MIN_GROUPS", 5)
+if BENCHMARK_MIN_GROUPS < 1:
+    raise ImproperlyConfigured("DJANGO_BENCHMARK_MIN_GROUPS must be 1 or more.")
+BENCHMARK_CACHE_SECONDS = env_int("DJANGO_BENCHMARK_CACHE_SECONDS", 300)
+
 # Requests per client address (behind DJANGO_TRUSTED_PROXY_COUNT proxies), counted in the
 # cache: "N/s", "N/m", "N/h" or "N/d". A refused request gets the styled 429 page.
 RATELIMIT_ENABLE = env_bool("DJANGO_RATELIMIT_ENABLE", True)

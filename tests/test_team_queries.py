@@ -64,8 +64,13 @@ def test_team_page_queries_do_not_grow(
     for index in range(count % 20):
         actions.create_action(team=people["team"], membership=member, text=f"Step {index}")
     client.force_login(people["member"])
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("assessments:team", args=[people["team"].pk]))
+    url = reverse("assessments:team", args=[people["team"].pk])
+    # The first view also counts the other teams' results for "how you compare"; the next
+    # ones find them in the cache for a few minutes.
+    with django_assert_max_num_queries(23):
+        client.get(url)
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
     # The trend and its table show the latest 24 results; the list shows 25 a page.

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AnswerForm, TeamChoiceForm
-from assessments.services import assessments, reports, selectors, targets, teams
+from assessments.services import assessments, benchmark, reports, selectors, targets, teams
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -227,6 +227,7 @@ def results(request, token):
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": _claim_form(request, assessment),
+            "comparison": benchmark.compare(assessment),
             **(_team_follow_up(assessment) if membership else {}),
         },
     )
