@@ -217,7 +217,12 @@ def compare(assessment: Assessment) -> Comparison | None:
             comparable_versions(version), list(dimension_names), assessment.team_id
         ),
     )
-    answers = selectors.answer_rows(assessment)
+    questions = selectors.questions_with_options(version)
+    chosen_ids = selectors.choices_of(assessment)
+    # Question key -> the order of the option chosen: how answers are pooled across versions.
+    answers = {
+        q.key: o.order for q in questions for o in q.options.all() if chosen_ids.get(q.pk) == o.pk
+    }
     totals, dimensions, answer_counts = (
         population.totals,
         population.dimensions,
@@ -233,7 +238,7 @@ def compare(assessment: Assessment) -> Comparison | None:
             for key, counts in dimensions.items()
         }
         answer_counts = {
-            key: _without(counts, answers[key][2]) if key in answers else counts
+            key: _without(counts, answers[key]) if key in answers else counts
             for key, counts in answer_counts.items()
         }
     groups = population.teams + respondents
@@ -241,7 +246,7 @@ def compare(assessment: Assessment) -> Comparison | None:
     if needed:
         return Comparison(enough=False, groups=groups, needed=needed)
     questions = []
-    for question in selectors.questions_with_options(version):
+    for question in questions:
         counts = answer_counts.get(question.key, {})
         answered = sum(counts.values()) or 1
         chosen = answers.get(question.key)
@@ -257,7 +262,7 @@ def compare(assessment: Assessment) -> Comparison | None:
                         order=option.order,
                         text=option.text,
                         percent=round(100 * counts.get(option.order, 0) / answered),
-                        yours=chosen is not None and chosen[2] == option.order,
+                        yours=chosen == option.order,
                         x=round(index * cell, 1),
                         width=round(cell, 1),
                     )

@@ -238,6 +238,7 @@ def latest_completed(team, count: int) -> list[Assessment]:
             "agreed_in__agreed_by",
             "agreed_in__member_count",
             "agreed_in__team_id",
+            "updated_at",
             "team",
             "round",
             "version__questionnaire",
