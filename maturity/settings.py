@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "assessments.context_processors.site",
             ],
         },
     },
@@ -176,6 +177,9 @@ SESSION_ENGINE = (
     if CACHES["default"]["BACKEND"].endswith("LocMemCache")
     else "django.contrib.sessions.backends.cached_db"
 )
+
+# The site's name where no questionnaire names the page (pages about one show its title).
+SITE_NAME = os.environ.get("DJANGO_SITE_NAME") or "Maturity self-assessment"
 
 # "How you compare": results measured against the latest result of every other team and every
 # assessment taken without a team, shown only when at least this many teams or respondents

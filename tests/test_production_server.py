@@ -25,7 +25,7 @@ def test_gunicorn_serves_pages_and_compressed_cached_static_files(production_ser
     status, headers, body = fetch(f"{base}/", **{"X-Forwarded-Proto": "https"})
     assert status == 200
     page = body.decode()
-    assert "How mature is your GenAIOps practice?" in page
+    assert "<h1>GenAIOps Maturity Model Assessment</h1>" in page
     assert "Content-Security-Policy" in headers
     assert headers.get("Strict-Transport-Security", "").startswith("max-age=")
 

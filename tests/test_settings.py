@@ -135,12 +135,12 @@ def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch)
 
 @override_settings(DEBUG=False)
 def test_an_exception_shows_the_styled_500_without_a_traceback(client, db, monkeypatch):
-    from assessments.services import selectors
+    from assessments.services import catalogue
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(selectors, "published_version", explode)
+    monkeypatch.setattr(catalogue, "entries", explode)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 500

@@ -27,8 +27,9 @@ def saved(assessment):
 def test_home_explains_and_offers_to_start(client, default_version):
     response = client.get("/")
     assert response.status_code == 200
-    assert b"Answer 7 questions" in response.content
-    assert b"about five minutes" in response.content
+    assert b"<h1>GenAIOps Maturity Model Assessment</h1>" in response.content
+    assert b"7 questions, about 5 minutes." in response.content
+    assert b'name="questionnaire" value="genaiops"' in response.content
 
 
 def test_home_without_a_published_questionnaire_says_so(client, db):
@@ -36,7 +37,7 @@ def test_home_without_a_published_questionnaire_says_so(client, db):
     assert response.status_code == 200
     assert b"No questionnaire has been published yet" in response.content
     response = client.post("/start/", follow=True)
-    assert b"nothing can be started" in response.content
+    assert b"that one is not published" in response.content
 
 
 def test_start_creates_an_anonymous_assessment_with_an_unguessable_link(client, default_version):

@@ -26,6 +26,8 @@ class Questionnaire(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # Shown at the foot of every page about the questionnaire: where its model comes from.
+    attribution = models.TextField(_("attribution"), blank=True)
 
     class Meta:
         ordering = ["title"]

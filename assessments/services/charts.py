@@ -114,11 +114,41 @@ def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[Ques
     return len(bars) * row_height, bars
 
 
+@dataclass(frozen=True)
+class DimensionBar:
+    name: str
+    score: int
+    maximum: int
+    y: int
+    width: float
+
+
+def dimension_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[DimensionBar, ...]]:
+    """One bar per dimension, where there are three or more and no map can show them."""
+    if len(result.dimensions) < 3:
+        return 0, ()
+    bars = tuple(
+        DimensionBar(
+            name=dimension.name,
+            score=dimension.score,
+            maximum=dimension.maximum,
+            y=index * row_height,
+            width=round(BAR_WIDTH * dimension.score / dimension.maximum, 1)
+            if dimension.maximum
+            else 0,
+        )
+        for index, dimension in enumerate(result.dimensions)
+    )
+    return len(bars) * row_height, bars
+
+
 def result_pictures(result: Result, version: VersionSpec) -> dict:
-    """The three pictures of a results page, by the names the template uses."""
+    """The pictures of a results page, by the names the template uses: the map for two
+    dimensions, bars for three or more, nothing more for one."""
     return {
         "scale": level_scale(result, version),
         "maturity_map": result_map(result, version),
+        "dimension_bars": dimension_bars(result),
         "question_bars": question_bars(result),
     }
 

@@ -132,8 +132,9 @@ def _check_document(document):
         )
     _require_slug(document, "slug")
     _require(document, "title", str)
-    if not isinstance(document.get("description", ""), str):
-        raise ImportProblem(_('"description" must be text'), document.line)
+    for key in ("description", "attribution"):
+        if not isinstance(document.get(key, ""), str):
+            raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, document.line)
     version = _require(document, "version", dict)
     if _require(version, "number", int) < 1:
         raise ImportProblem(_('"number" must be 1 or more'), version.line)
@@ -249,7 +250,11 @@ def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
     version_document = document["version"]
     questionnaire, _created = Questionnaire.objects.get_or_create(
         slug=document["slug"],
-        defaults={"title": document["title"], "description": document.get("description", "")},
+        defaults={
+            "title": document["title"],
+            "description": document.get("description", ""),
+            "attribution": document.get("attribution", ""),
+        },
     )
     existing = questionnaire.versions.filter(number=version_document["number"]).first()
     if existing is not None:
@@ -373,6 +378,7 @@ def export_version(version: QuestionnaireVersion) -> dict:
         "slug": questionnaire.slug,
         "title": questionnaire.title,
         "description": questionnaire.description,
+        "attribution": questionnaire.attribution,
         "version": {
             "number": version.number,
             "dimensions": [

@@ -34,13 +34,25 @@ class Problem:
     field: str | None = None
 
 
+# What every page can draw: the level scale, the map (two dimensions) or the dimension bars.
+MIN_LEVELS, MAX_LEVELS = 2, 8
+MAX_DIMENSIONS = 4
+
+
 def validate_version(version: QuestionnaireVersion) -> list[Problem]:
     """Every reason `version` is not fit to publish; an empty list means it is."""
     problems = []
     questions = list(version.questions.prefetch_related("options").order_by("order"))
     levels = list(version.levels.order_by("min_score"))
-    if not version.dimensions.exists():
+    dimension_count = version.dimensions.count()
+    if not dimension_count:
         problems.append(Problem(_("The version has no dimension.")))
+    elif dimension_count > MAX_DIMENSIONS:
+        problems.append(
+            Problem(
+                _("A version can have at most %(count)s dimensions.") % {"count": MAX_DIMENSIONS}
+            )
+        )
     if not questions:
         problems.append(Problem(_("The version has no question.")))
     for question in questions:
@@ -67,6 +79,13 @@ def validate_version(version: QuestionnaireVersion) -> list[Problem]:
     if not levels:
         problems.append(Problem(_("The version has no level.")))
         return problems
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        problems.append(
+            Problem(
+                _("A version needs between %(low)s and %(high)s levels.")
+                % {"low": MIN_LEVELS, "high": MAX_LEVELS}
+            )
+        )
     lowest = sum(min((o.score for o in q.options.all()), default=0) for q in questions)
     highest = sum(max((o.score for o in q.options.all()), default=0) for q in questions)
     for level in levels:

@@ -80,6 +80,7 @@ def round_detail(request, team_id, round_id):
             "team": membership.team,
             "membership": membership,
             "round": round,
+            "questionnaire": round.version.questionnaire,
             "view": view,
             "me": view.participant(request.user),
             "can_see": can_see,

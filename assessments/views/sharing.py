@@ -53,6 +53,7 @@ def shared(request, token):
         "assessments/results.html",
         {
             "assessment": link.assessment,
+            "questionnaire": link.assessment.version.questionnaire,
             "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
             "shared": True,
         },

@@ -13,7 +13,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AnswerForm, TeamChoiceForm
-from assessments.services import assessments, benchmark, reports, selectors, targets, teams
+from assessments.services import (
+    assessments,
+    benchmark,
+    catalogue,
+    reports,
+    selectors,
+    targets,
+    teams,
+)
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -21,16 +29,34 @@ from assessments.views.lookups import assessment_for
 
 @require_safe
 def home(request):
-    version = selectors.published_version()
+    entries = catalogue.entries()
     memberships = selectors.memberships_of(request.user)
+    if len(entries) == 1:
+        # A single questionnaire: the home page is its own, as it always was.
+        version = entries[0].version
+        return render(
+            request,
+            "assessments/home.html",
+            {
+                "entry": entries[0],
+                "questionnaire": version.questionnaire,
+                "levels": fragments.level_list(version),
+                "team_form": TeamChoiceForm(memberships) if memberships else None,
+            },
+        )
     return render(
         request,
-        "assessments/home.html",
+        "assessments/catalogue.html",
         {
-            "version": version,
-            "question_count": len(selectors.questions_with_options(version)) if version else 0,
-            "levels": fragments.level_list(version) if version else None,
-            "team_form": TeamChoiceForm(memberships) if memberships else None,
+            "entries": [
+                (
+                    entry,
+                    TeamChoiceForm(memberships, auto_id=f"id_{entry.questionnaire.slug}_%s")
+                    if memberships
+                    else None,
+                )
+                for entry in entries
+            ],
         },
     )
 
@@ -38,9 +64,11 @@ def home(request):
 @per_address("start")
 @require_POST
 def start(request):
-    version = selectors.published_version()
+    version = catalogue.version_to_start(request.POST.get("questionnaire"))
     if version is None:
-        messages.error(request, _("No questionnaire is published yet, so nothing can be started."))
+        messages.error(
+            request, _("Choose one of the questionnaires offered: that one is not published.")
+        )
         return redirect("assessments:home")
     team = None
     if request.user.is_authenticated:
@@ -141,6 +169,7 @@ def question(request, token, order):
         "assessments/question.html",
         {
             "assessment": assessment,
+            "questionnaire": assessment.version.questionnaire,
             "question": current,
             "form": form,
             # Unbound, the options render the same for everyone who chose the same one.
@@ -178,6 +207,7 @@ def review(request, token):
         "assessments/review.html",
         {
             "assessment": assessment,
+            "questionnaire": assessment.version.questionnaire,
             "answers_table": fragments.review_answers(assessment, rows, missing, opened.can_change),
             "missing": missing,
             "can_change": opened.can_change,
@@ -223,6 +253,7 @@ def results(request, token):
         "assessments/results.html",
         {
             "assessment": assessment,
+            "questionnaire": assessment.version.questionnaire,
             "result_body": fragments.result_body(assessment, include_notes=True),
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
