@@ -139,13 +139,15 @@ class TeamChoiceForm(forms.Form):
         return self.teams.get(team_id) if team_id else None
 
 
-def _choice_label(assessment) -> str:
+def _choice_label(assessment, several_questionnaires: bool) -> str:
     label = _("%(date)s: %(total)s / %(maximum)s, %(level)s") % {
         "date": date_format(assessment.completed_at, "DATE_FORMAT"),
         "total": assessment.total_score,
         "maximum": assessment.max_score,
         "level": assessment.level.name,
     }
+    if several_questionnaires:
+        label = f"{assessment.version.questionnaire.title}, {label}"
     round = assessment.agreed_round
     if round is None:
         return label
@@ -166,7 +168,9 @@ class CompareForm(forms.Form):
     def __init__(self, completed, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Labels are formatted only if the form is drawn: checking a choice needs the ids alone.
-        choices = [(a.pk, _lazy_choice_label(a)) for a in reversed(completed)]
+        self.completed = {a.pk: a for a in completed}
+        several = len({a.version.questionnaire_id for a in completed}) > 1
+        choices = [(a.pk, _lazy_choice_label(a, several)) for a in reversed(completed)]
         self.fields["before"].choices = choices
         self.fields["after"].choices = choices
         if len(completed) >= 2:
@@ -187,8 +191,18 @@ class CompareForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("before") and cleaned.get("before") == cleaned.get("after"):
+        before, after = cleaned.get("before"), cleaned.get("after")
+        if before and before == after:
             raise forms.ValidationError(_("Choose two different assessments."))
+        if before and after:
+            first, second = self.completed[before], self.completed[after]
+            if first.version.questionnaire_id != second.version.questionnaire_id:
+                raise forms.ValidationError(
+                    _(
+                        "These two results answer different questionnaires, which cannot be "
+                        "compared: choose two results of the same questionnaire."
+                    )
+                )
         return cleaned
 
 

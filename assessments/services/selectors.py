@@ -25,6 +25,7 @@ from assessments.models import (
     Level,
     Membership,
     Question,
+    Questionnaire,
     QuestionnaireVersion,
     ShareLink,
 )
@@ -220,18 +221,21 @@ def team_assessments_page(team, page_number) -> Page:
     """One page of the team's assessments, newest first, with who took them and their level."""
     assessments = (
         Assessment.objects.filter(team=team)
-        .select_related("owner", "version", "level", "agreed_in")
+        .select_related("owner", "version__questionnaire", "level", "agreed_in")
         .order_by("-created_at", "-pk")
     )
     return TwoEndedPaginator(assessments, PAGE_SIZE).get_page(page_number)
 
 
-def latest_completed(team, count: int) -> list[Assessment]:
-    """The team's latest `count` completed assessments, oldest first, with their stored
-    figures: the trend, its table and the compare choices stay this size at any history."""
+def latest_completed(team, count: int, questionnaire_id: int | None = None) -> list[Assessment]:
+    """The team's latest `count` completed assessments (of one questionnaire, if given), oldest
+    first, with their stored figures: the trend, its table and the compare choices stay this
+    size at any history."""
+    completed = Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED)
+    if questionnaire_id is not None:
+        completed = completed.filter(version__questionnaire_id=questionnaire_id)
     latest = list(
-        Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED)
-        .select_related("level", "version", "agreed_in")
+        completed.select_related("level", "version__questionnaire", "agreed_in")
         .order_by("-completed_at", "-pk")
         .only(
             "agreed_in__title",
@@ -241,7 +245,8 @@ def latest_completed(team, count: int) -> list[Assessment]:
             "updated_at",
             "team",
             "round",
-            "version__questionnaire",
+            "version__questionnaire__slug",
+            "version__questionnaire__title",
             "pk",
             "completed_at",
             "created_at",
@@ -261,6 +266,18 @@ def latest_completed(team, count: int) -> list[Assessment]:
     return latest
 
 
+def team_questionnaires(team) -> list[Questionnaire]:
+    """The questionnaires the team has completed results on, by title."""
+    return list(
+        Questionnaire.objects.filter(
+            versions__assessments__team=team,
+            versions__assessments__status=Assessment.Status.COMPLETED,
+        )
+        .distinct()
+        .order_by("title", "slug")
+    )
+
+
 def compare_choices(team, *, count: int, requested: list[int]) -> list[Assessment]:
     """The results the compare form offers: the team's latest `count` completed ones, oldest
     first, and before them any other completed result of the team asked for by id (an older
@@ -271,7 +288,7 @@ def compare_choices(team, *, count: int, requested: list[int]) -> list[Assessmen
     if older:
         choices[:0] = (
             Assessment.objects.filter(team=team, status=Assessment.Status.COMPLETED, pk__in=older)
-            .select_related("version", "level", "agreed_in")
+            .select_related("version__questionnaire", "level", "agreed_in")
             .order_by("completed_at", "pk")
         )
     return choices

@@ -153,9 +153,12 @@ def comparison(team, choices, pair, context) -> SafeString:
     )
 
 
-def history_rows(template: str, assessments, team=None) -> SafeString:
-    """The rows of a history table. They are kept under a digest of everything they show, so
-    a page of a long history costs no more to draw than a page of a short one."""
+def history_rows(
+    template: str, assessments, team=None, *, several_questionnaires: bool = False
+) -> SafeString:
+    """The rows of a history table, naming each result's questionnaire when the team has more
+    than one. They are kept under a digest of everything they show, so a page of a long
+    history costs no more to draw than a page of a short one."""
     shown = [
         (
             a.pk,
@@ -163,6 +166,7 @@ def history_rows(template: str, assessments, team=None) -> SafeString:
             a.created_at.isoformat(),
             a.owner.get_username() if team and a.owner_id else "",
             a.version.number if team else None,
+            a.version.questionnaire.title if several_questionnaires else None,
             a.status,
             a.total_score,
             a.max_score,
@@ -176,5 +180,12 @@ def history_rows(template: str, assessments, team=None) -> SafeString:
     return _kept(
         "history-rows",
         _digest((template, team and team.pk, shown)),
-        render=lambda: render_to_string(template, {"team": team, "assessments": assessments}),
+        render=lambda: render_to_string(
+            template,
+            {
+                "team": team,
+                "assessments": assessments,
+                "several_questionnaires": several_questionnaires,
+            },
+        ),
     )

@@ -50,11 +50,16 @@ def team_detail(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
-    completed = selectors.latest_completed(team, TREND_POINTS)
+    questionnaires = selectors.team_questionnaires(team)
+    shown = _questionnaire_shown(team, questionnaires, request.GET.get("questionnaire"))
+    completed = selectors.latest_completed(team, TREND_POINTS, shown.pk if shown else None)
     latest = completed[-1] if completed else None
     dimension_names = selectors.dimension_names(latest.version) if latest else {}
     open_round, own_answers = rounds.open_round_of(team, request.user)
     target = targets.target_of(team)
+    if target and shown and target.version.questionnaire_id != shown.pk:
+        # The target is set on another questionnaire than the one shown.
+        target = None
     gap = targets.gap(target, latest) if target else None
     return render(
         request,
@@ -63,10 +68,17 @@ def team_detail(request, team_id):
             "team": team,
             "membership": membership,
             "page": page,
-            "rows": fragments.history_rows("teams/_history_rows.html", page.object_list, team),
+            "rows": fragments.history_rows(
+                "teams/_history_rows.html",
+                page.object_list,
+                team,
+                several_questionnaires=len(questionnaires) > 1,
+            ),
             "latest": latest,
             "trend": fragments.team_trend(team, completed, target) if completed else None,
             "dimension_names": dimension_names,
+            "questionnaires": questionnaires,
+            "shown": shown,
             "open_round": open_round,
             "own_answers": own_answers,
             "open_actions": actions.open_actions(team, limit=OPEN_ACTIONS_SHOWN),
@@ -76,6 +88,18 @@ def team_detail(request, team_id):
             "plan_from": f"assessment={latest.pk}" if latest else "",
         },
     )
+
+
+def _questionnaire_shown(team, questionnaires, slug):
+    """Which questionnaire the team page's latest result, trend, map and comparison are about:
+    the one asked for, else that of the team's latest result."""
+    if len(questionnaires) < 2:
+        return questionnaires[0] if questionnaires else None
+    asked = next((q for q in questionnaires if q.slug == slug), None)
+    if asked is not None:
+        return asked
+    latest = selectors.latest_completed(team, 1)
+    return next((q for q in questionnaires if q.pk == latest[0].version.questionnaire_id), None)
 
 
 def _owner_or_403(request, team_id) -> Membership:
