@@ -229,6 +229,18 @@ class RoundForm(forms.Form):
         help_text=_("After this day the round takes no more answers. You can also close it."),
     )
 
+    def __init__(self, entries, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With more than one questionnaire published, the owner picks the round's.
+        if len(entries) > 1:
+            self.fields["questionnaire"] = forms.ChoiceField(
+                label=_("Questionnaire"),
+                choices=[(e.questionnaire.slug, e.questionnaire.title) for e in entries],
+            )
+
+    def chosen_questionnaire(self) -> str | None:
+        return self.cleaned_data.get("questionnaire")
+
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
         if not title:

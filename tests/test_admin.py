@@ -248,6 +248,7 @@ def test_rounds_actions_and_targets_are_shown_read_only(admin_client, people, de
     target = targets.set_target(
         team=people["team"],
         membership=owner,
+        version=default_version,
         level=default_version.levels.get(number=3),
         due_on=None,
         answers={},

@@ -106,3 +106,21 @@ def test_its_queries_do_not_grow(
     with django_assert_max_num_queries(16):
         page = results_page(client, mine)
     assert "How you compare" in page
+
+
+def test_every_question_shows_the_others_answer_shares(client, answered, other_teams):
+    other_teams(5)
+    page = results_page(client, answered([2] * 7, complete=True))
+    assert page.count("step 1:") == 7
+    assert page.count("<strong>step 3:") == 7
+
+
+def test_a_result_newer_than_the_cached_counts_is_not_taken_out_of_them(
+    client, answered, other_teams
+):
+    other_teams(4)
+    first = answered([2] * 7, complete=True)
+    assert "1 more team or respondent must complete" in results_page(client, first)
+    # The counts are now cached, and the next result was completed after them.
+    second = answered([3] * 7, complete=True)
+    assert "5 teams and respondents" in results_page(client, second)

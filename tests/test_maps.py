@@ -90,3 +90,9 @@ def test_the_team_page_draws_the_teams_path(client, people, team_assessment):
     assert page.count('class="map-earlier"') == 2 and page.count('class="marker"') == 1
     assert page.count('class="map-path"') == 2
     assert "path over its latest 3 results" in page
+
+
+def test_results_on_the_same_spot_share_one_label():
+    drawn = genaiops_map([(4, 6, "a"), (5, 6, "b"), (4, 6, "c"), (4, 6, "d")])
+    labels = [point.label for point in drawn.points]
+    assert labels == ["", "b", "", "…, c, d"]

@@ -175,6 +175,7 @@ def test_a_successful_sign_in_leaves_no_record(client, five_accounts):
 @pytest.mark.parametrize("cell", ["=1+1", " =1+1", "\t=1+1", "  +cmd", "\n-2", " @SUM(A1)"])
 def test_the_csv_guard_catches_formulas_after_whitespace(cell):
     row = history.HistoryRow(
+        questionnaire="genaiops",
         started="2026-01-01",
         completed="",
         taken_by=cell,
@@ -191,17 +192,20 @@ def test_the_csv_guard_catches_formulas_after_whitespace(cell):
             io.StringIO("".join(history.csv_lines([row], dimension_keys=[], question_keys=[])))
         )
     )[1]
-    assert written[2] == written[7] == "'" + cell
+    # After the questionnaire and two dates: who took it; after the figures: the level.
+    assert written[3] == written[8] == "'" + cell
 
 
 def test_the_csv_guard_leaves_plain_text_alone():
-    row = history.HistoryRow("", "", " olivia", 1, "completed", 1, 28, "Managed", {}, {})
+    row = history.HistoryRow(
+        "genaiops", "", "", " olivia", 1, "completed", 1, 28, "Managed", {}, {}
+    )
     written = list(
         csv.reader(
             io.StringIO("".join(history.csv_lines([row], dimension_keys=[], question_keys=[])))
         )
     )[1]
-    assert written[2] == " olivia" and written[7] == "Managed"
+    assert written[3] == " olivia" and written[8] == "Managed"
 
 
 def test_sign_up_refuses_an_email_address_in_use_whatever_its_case(client, people):

@@ -57,6 +57,7 @@ def test_team_page_queries_do_not_grow(
     targets.set_target(
         team=people["team"],
         membership=owner,
+        version=default_version,
         level=default_version.levels.get(number=3),
         due_on=None,
         answers={first.pk: first.options.get(score=4).pk},

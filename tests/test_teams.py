@@ -153,6 +153,7 @@ def test_compare_lists_changes_in_total_level_dimensions_and_answers(team_assess
 
 def test_csv_cells_that_look_like_formulas_are_defused():
     row = history.HistoryRow(
+        questionnaire="genaiops",
         started="2026-01-01",
         completed="",
         taken_by="=HYPERLINK(1)",

@@ -8,11 +8,13 @@ BENCHMARK_MIN_GROUPS teams or respondents contribute, so nothing identifies a te
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from assessments import caching
 from assessments.models import Answer, Assessment, QuestionnaireVersion, Team
@@ -28,6 +30,8 @@ class Population:
 
     teams: int
     respondents: int
+    # When the counts were taken: results completed later are not among them.
+    computed_at: datetime
     totals: dict[int, int]
     dimensions: dict[str, dict[int, int]]
     answers: dict[str, dict[int, int]]
@@ -55,6 +59,7 @@ def comparable_versions(version: QuestionnaireVersion) -> list[int]:
 
 
 def _population(version_ids: list[int], dimension_keys: list[str], other_than_team) -> Population:
+    computed_at = timezone.now()
     latest_of_team = (
         Assessment.objects.filter(
             team=OuterRef("pk"), status=Assessment.Status.COMPLETED, version_id__in=version_ids
@@ -98,7 +103,9 @@ def _population(version_ids: list[int], dimension_keys: list[str], other_than_te
         .order_by()
     ):
         answers.setdefault(key, {})[order] = n
-    return Population(counts["teams"], counts["respondents"], totals, dimensions, answers)
+    return Population(
+        counts["teams"], counts["respondents"], computed_at, totals, dimensions, answers
+    )
 
 
 @dataclass(frozen=True)
@@ -229,8 +236,13 @@ def compare(assessment: Assessment) -> Comparison | None:
         population.answers,
     )
     respondents = population.respondents
-    if assessment.team_id is None and assessment.round_id is None:
-        # An assessment without a team is among the peers: it is not compared with itself.
+    if (
+        assessment.team_id is None
+        and assessment.round_id is None
+        and assessment.completed_at <= population.computed_at
+    ):
+        # An assessment without a team is among the peers (unless it was completed after they
+        # were counted): it is not compared with itself.
         respondents -= 1
         totals = _without(totals, assessment.total_score)
         dimensions = {
@@ -245,14 +257,14 @@ def compare(assessment: Assessment) -> Comparison | None:
     needed = max(settings.BENCHMARK_MIN_GROUPS - groups, 0)
     if needed:
         return Comparison(enough=False, groups=groups, needed=needed)
-    questions = []
+    shares = []
     for question in questions:
         counts = answer_counts.get(question.key, {})
         answered = sum(counts.values()) or 1
         chosen = answers.get(question.key)
         options = question.options.all()
         cell = STRIP_WIDTH / max(len(options), 1)
-        questions.append(
+        shares.append(
             QuestionShares(
                 key=question.key,
                 order=question.order,
@@ -287,5 +299,5 @@ def compare(assessment: Assessment) -> Comparison | None:
             for key, name in dimension_names.items()
         ),
         histogram=histogram(totals, assessment.max_score, assessment.total_score),
-        questions=tuple(questions),
+        questions=tuple(shares),
     )

@@ -114,7 +114,7 @@ def seed(
             )
         seeded.append(SeededTeam(team, usernames, size))
     if seeded and members >= 2:
-        seed_rounds(seeded[0].team, rng)
+        seed_rounds(seeded[0].team, rng, version.questionnaire.slug)
     return seeded
 
 
@@ -128,12 +128,14 @@ def _answer_alone(round, membership, rng: random.Random, spec: scoring.VersionSp
     return assessments.complete(own)
 
 
-def seed_rounds(team: Team, rng: random.Random) -> None:
+def seed_rounds(team: Team, rng: random.Random, questionnaire: str) -> None:
     """A recorded round with an action plan, and a second round still open with some answers
     in: what a team that assesses together has to show."""
     memberships = list(team.memberships.select_related("user").order_by("pk"))
     owner = memberships[0]
-    first = rounds.open_round(team=team, membership=owner, title="Spring review")
+    first = rounds.open_round(
+        team=team, membership=owner, title="Spring review", questionnaire=questionnaire
+    )
     spec = selectors.version_spec(first.version)
     for membership in memberships:
         _answer_alone(first, membership, rng, spec, base=rng.choice((1, 2)))
@@ -160,6 +162,8 @@ def seed_rounds(team: Team, rng: random.Random) -> None:
                 due_on=action.due_on,
                 status="done",
             )
-    second = rounds.open_round(team=team, membership=owner, title="Autumn review")
+    second = rounds.open_round(
+        team=team, membership=owner, title="Autumn review", questionnaire=questionnaire
+    )
     for membership in memberships[: max(len(memberships) - 1, 1)]:
         _answer_alone(second, membership, rng, spec, base=2)

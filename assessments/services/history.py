@@ -151,6 +151,7 @@ def compare(before: Snapshot, after: Snapshot, *, same_version: bool) -> Compari
 class HistoryRow:
     """One assessment in a team's export."""
 
+    questionnaire: str
     started: str
     completed: str
     taken_by: str
@@ -165,11 +166,18 @@ class HistoryRow:
     agreed_by: str = ""
 
 
-def history_row(assessment, answers: list[tuple]) -> HistoryRow:
+def history_row(assessment, answers: list[tuple], *, qualified: bool = False) -> HistoryRow:
     """The export row of `assessment`, from its stored figures and its answers
-    ((key, question text, answer text, score, note) each)."""
+    ((key, question text, answer text, score, note) each); with `qualified`, question and
+    dimension keys are prefixed with the questionnaire's slug."""
     round = assessment.agreed_round
+    slug = assessment.version.questionnaire.slug
+
+    def name(key):
+        return f"{slug}.{key}" if qualified else key
+
     return HistoryRow(
+        questionnaire=slug,
         agreed_by=f"{round.agreed_by} of {round.member_count}" if round else "",
         started=assessment.created_at.isoformat(),
         completed=assessment.completed_at.isoformat() if assessment.completed_at else "",
@@ -179,15 +187,18 @@ def history_row(assessment, answers: list[tuple]) -> HistoryRow:
         total=assessment.total_score,
         maximum=assessment.max_score,
         level=assessment.level.name if assessment.level else "",
-        dimensions={key: value["score"] for key, value in assessment.dimension_scores.items()},
+        dimensions={
+            name(key): value["score"] for key, value in assessment.dimension_scores.items()
+        },
         answers={
-            key: {"question": text, "answer": option, "score": score, "note": note}
+            name(key): {"question": text, "answer": option, "score": score, "note": note}
             for key, text, option, score, note in answers
         },
     )
 
 
 CSV_FIELDS = [
+    "questionnaire",
     "started",
     "completed",
     "taken_by",
@@ -228,6 +239,7 @@ def csv_lines(
         [*CSV_FIELDS, *dimension_keys, *question_keys, *(f"{key}_note" for key in question_keys)],
         (
             [
+                row.questionnaire,
                 row.started,
                 row.completed,
                 row.taken_by,

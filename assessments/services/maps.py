@@ -89,6 +89,25 @@ def _cross(a, b, fa, fb):
     return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
+def _merge_labels(results):
+    """Results on the same spot are labelled once, at their latest, with their dates joined
+    (the last two, after an ellipsis when there are more), so labels never overprint."""
+    dates: dict[tuple[int, int], list[str]] = {}
+    for x, y, label in results:
+        dates.setdefault((x, y), []).append(label)
+    seen: dict[tuple[int, int], int] = {}
+    merged = []
+    for x, y, _label in results:
+        seen[(x, y)] = seen.get((x, y), 0) + 1
+        everything = dates[(x, y)]
+        if seen[(x, y)] < len(everything):
+            merged.append((x, y, ""))
+        else:
+            joined = ", ".join(everything[-2:])
+            merged.append((x, y, f"…, {joined}" if len(everything) > 2 else joined))
+    return merged
+
+
 def _arrow(a: MapPoint, b: MapPoint) -> Segment:
     """From `a` to the edge of `b`'s dot, so that the arrowhead shows."""
     length = math.hypot(b.x - a.x, b.y - a.y)
@@ -152,7 +171,7 @@ def maturity_map(
     shown = results[-PATH_POINTS:]
     points = tuple(
         MapPoint(*to_svg(x, y), x, y, label, index == len(shown) - 1)
-        for index, (x, y, label) in enumerate(shown)
+        for index, (x, y, label) in enumerate(_merge_labels(shown))
     )
     segments = tuple(
         _arrow(a, b) for a, b in itertools.pairwise(points) if (a.x, a.y) != (b.x, b.y)

@@ -18,7 +18,7 @@ from assessments.models import (
     Round,
     Team,
 )
-from assessments.services import agreement, assessments, selectors
+from assessments.services import agreement, assessments, catalogue, selectors
 
 
 class RoundError(Exception):
@@ -31,13 +31,19 @@ def _require_owner(membership: Membership, team: Team) -> None:
 
 
 def open_round(
-    *, team: Team, membership: Membership, title: str, closes_on: date | None = None
+    *,
+    team: Team,
+    membership: Membership,
+    title: str,
+    closes_on: date | None = None,
+    questionnaire: str | None = None,
 ) -> Round:
-    """A new round on the published questionnaire; a team holds one open round at a time."""
+    """A new round on the published version of the questionnaire `questionnaire` (a slug; the
+    only published one when not given); a team holds one open round at a time."""
     _require_owner(membership, team)
-    version = selectors.published_version()
+    version = catalogue.version_to_start(questionnaire)
     if version is None:
-        raise RoundError(_("No questionnaire is published yet, so no round can be opened."))
+        raise RoundError(_("Choose one of the published questionnaires for the round."))
     if closes_on is not None and closes_on < timezone.localdate():
         raise RoundError(_("The closing date cannot be in the past."))
     try:

@@ -369,7 +369,7 @@ def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
     whatever the history's size."""
     assessments = (
         Assessment.objects.filter(team=team)
-        .select_related("owner", "version", "level", "agreed_in")
+        .select_related("owner", "version__questionnaire", "level", "agreed_in")
         .order_by("created_at", "pk")
         .iterator(chunk_size=EXPORT_CHUNK)
     )
@@ -393,15 +393,22 @@ def team_history(team) -> Iterator[tuple[Assessment, list[tuple]]]:
             yield assessment, answers.get(assessment.pk, [])
 
 
-def team_export_columns(team) -> tuple[list[str], list[str]]:
-    """The dimension keys (sorted) and question keys (by version, then order) of every version
-    the team's assessments were taken on: the export's columns."""
+def team_export_columns(team) -> tuple[list[str], list[str], bool]:
+    """The dimension keys (sorted) and question keys (by questionnaire, version, then order) of
+    every version the team's assessments were taken on: the export's columns. When they span
+    more than one questionnaire, keys are qualified as "slug.key" (the third value is then
+    true), since two questionnaires may use the same keys."""
     versions = Assessment.objects.filter(team=team).values("version_id")
-    columns = (
+    columns = list(
         Question.objects.filter(version_id__in=versions)
-        .order_by("version__number", "order")
-        .values_list("key", "dimension__key")
+        .order_by("version__questionnaire__slug", "version__number", "order")
+        .values_list("version__questionnaire__slug", "key", "dimension__key")
     )
-    question_keys = list(dict.fromkeys(key for key, _dimension in columns))
-    dimension_keys = sorted({dimension for _key, dimension in columns})
-    return dimension_keys, question_keys
+    several = len({slug for slug, _key, _dimension in columns}) > 1
+
+    def name(slug, key):
+        return f"{slug}.{key}" if several else key
+
+    question_keys = list(dict.fromkeys(name(slug, key) for slug, key, _d in columns))
+    dimension_keys = sorted({name(slug, dimension) for slug, _key, dimension in columns})
+    return dimension_keys, question_keys, several

@@ -12,6 +12,7 @@ from assessments.models import (
     Assessment,
     Level,
     Membership,
+    QuestionnaireVersion,
     Target,
     TargetAnswer,
     Team,
@@ -28,17 +29,17 @@ def set_target(
     *,
     team: Team,
     membership: Membership,
+    version: QuestionnaireVersion,
     level: Level | None,
     due_on: date | None,
     answers: dict[int, int],
 ) -> Target | None:
-    """Set (or replace) the team's target on the published version: `answers` maps question
+    """Set (or replace) the team's target on a published `version`: `answers` maps question
     ids to target option ids. With neither a level nor answers, the target is cleared."""
     if membership.team_id != team.pk or not membership.is_owner:
         raise TargetError(_("Only a team owner can set the team's target."))
-    version = selectors.published_version()
-    if version is None:
-        raise TargetError(_("No questionnaire is published yet, so no target can be set."))
+    if version.status != QuestionnaireVersion.Status.PUBLISHED:
+        raise TargetError(_("A target is set on a published questionnaire."))
     if level is not None and level.version_id != version.pk:
         raise TargetError(_("Choose one of the levels offered."))
     options = {

@@ -50,9 +50,9 @@ def compare(request, team_id):
     return render(request, "teams/compare.html", {"team": team, "body": body})
 
 
-def _history_rows(team):
+def _history_rows(team, *, qualified: bool):
     for assessment, answers in selectors.team_history(team):
-        yield history.history_row(assessment, answers)
+        yield history.history_row(assessment, answers, qualified=qualified)
 
 
 def _download(chunks, content_type, filename):
@@ -66,10 +66,10 @@ def _download(chunks, content_type, filename):
 @require_safe
 def export_csv(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
-    dimension_keys, question_keys = selectors.team_export_columns(membership.team)
+    dimension_keys, question_keys, qualified = selectors.team_export_columns(membership.team)
     return _download(
         history.csv_lines(
-            _history_rows(membership.team),
+            _history_rows(membership.team, qualified=qualified),
             dimension_keys=dimension_keys,
             question_keys=question_keys,
         ),
@@ -83,7 +83,7 @@ def export_csv(request, team_id):
 def export_json(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     return _download(
-        history.json_chunks(membership.team.name, _history_rows(membership.team)),
+        history.json_chunks(membership.team.name, _history_rows(membership.team, qualified=False)),
         "application/json",
         f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
     )

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AgreedAnswerForm, RoundForm
-from assessments.services import actions, charts, rounds, selectors
+from assessments.services import actions, catalogue, charts, rounds, selectors
 
 
 def _round_for(request, team_id, round_id):
@@ -23,7 +23,7 @@ def _round_for(request, team_id, round_id):
 def round_list(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
-    form = RoundForm(request.POST if request.method == "POST" else None)
+    form = RoundForm(catalogue.entries(), request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not membership.is_owner:
             raise PermissionDenied(_("Only a team owner can open a round."))
@@ -34,6 +34,7 @@ def round_list(request, team_id):
                     membership=membership,
                     title=form.cleaned_data["title"],
                     closes_on=form.cleaned_data["closes_on"],
+                    questionnaire=form.chosen_questionnaire(),
                 )
             except rounds.RoundError as error:
                 messages.error(request, str(error))

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import TargetForm
-from assessments.services import selectors, targets
+from assessments.services import catalogue, selectors, targets
 
 
 @never_cache
@@ -17,10 +17,17 @@ def target(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     current = targets.target_of(team)
-    version = selectors.published_version()
-    if version is None:
+    entries = catalogue.entries()
+    slug = request.POST.get("questionnaire") or request.GET.get("questionnaire")
+    if not slug and current is not None:
+        slug = current.version.questionnaire.slug
+    entry = next((e for e in entries if e.questionnaire.slug == slug), None) or next(
+        iter(entries), None
+    )
+    if entry is None:
         messages.error(request, _("No questionnaire is published yet, so no target can be set."))
         return redirect(team)
+    version = entry.version
     levels = selectors.levels_of(version.pk)
     questions = selectors.questions_with_options(version)
     initial = {}
@@ -40,6 +47,7 @@ def target(request, team_id):
                 saved = targets.set_target(
                     team=team,
                     membership=membership,
+                    version=version,
                     level=form.chosen_level(),
                     due_on=form.cleaned_data["due_on"],
                     answers=form.chosen_answers(),
@@ -55,6 +63,14 @@ def target(request, team_id):
     return render(
         request,
         "targets/form.html",
-        {"team": team, "membership": membership, "form": form, "current": current},
+        {
+            "team": team,
+            "membership": membership,
+            "form": form,
+            "current": current,
+            "entries": entries,
+            "version": version,
+            "questionnaire_shown": version.questionnaire,
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
