@@ -59,6 +59,57 @@ def questionnaire_document(questions=7, options=5, slug="genaiops", number=1):
     return document
 
 
+def second_document(number=1):
+    """Another questionnaire with another shape: 10 questions of 4 options over 3 dimensions,
+    and 5 levels over 0-30."""
+    document = questionnaire_document(questions=10, options=4, slug="responsible-ai", number=number)
+    document["title"] = "Responsible AI Maturity Check"
+    document["description"] = "How well your team governs, tests and explains its AI systems."
+    document["attribution"] = "A test questionnaire, written for this suite."
+    version = document["version"]
+    version["dimensions"] = [
+        {"key": key, "order": order, "name": name}
+        for order, (key, name) in enumerate(
+            [
+                ("governance", "Governance"),
+                ("testing", "Testing"),
+                ("transparency", "Transparency"),
+            ],
+            start=1,
+        )
+    ]
+    for index, question in enumerate(version["questions"]):
+        question["dimension"] = ("governance", "testing", "transparency")[index % 3]
+        question["text"] = f"Responsible AI question {index + 1}"
+    template = version["levels"][0]
+    version["levels"] = [
+        {
+            **copy.deepcopy(template),
+            "number": number,
+            "name": name,
+            "min_score": low,
+            "max_score": high,
+        }
+        for number, (name, low, high) in enumerate(
+            [
+                ("Unaware", 0, 5),
+                ("Aware", 6, 11),
+                ("Practising", 12, 17),
+                ("Embedded", 18, 23),
+                ("Leading", 24, 30),
+            ],
+            start=1,
+        )
+    ]
+    return document
+
+
+@pytest.fixture
+def second_version(db) -> QuestionnaireVersion:
+    """A second published questionnaire: 5 levels, 3 dimensions, 10 questions."""
+    return import_document(second_document())
+
+
 def import_document(document, publish=True) -> QuestionnaireVersion:
     return questionnaire_io.import_questionnaire(json.dumps(document), publish=publish).version
 
