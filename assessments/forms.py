@@ -23,11 +23,16 @@ class NoteField(forms.CharField):
         return value.replace("\r\n", "\n") if value else value
 
 
+# The value of the "not applicable" radio button, where a question offers it.
+NOT_APPLICABLE = "na"
+
+
 class AnswerForm(forms.Form):
-    """One question as a group of radio buttons, one per answer option."""
+    """One question as a group of radio buttons, one per answer option (and "not
+    applicable" where the question offers it)."""
 
     option = forms.TypedChoiceField(
-        coerce=int,
+        coerce=lambda value: NOT_APPLICABLE if value == NOT_APPLICABLE else int(value),
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose one answer to continue."),
@@ -52,13 +57,21 @@ class AnswerForm(forms.Form):
         field.label = question.text
         # crispy-bootstrap5 prints help text unescaped; content editors are not all trusted.
         field.help_text = escape(question.help_text)
-        field.choices = [(option.pk, option.text) for option in question.options.all()]
+        choices = [(option.pk, option.text) for option in question.options.all()]
+        if question.allows_not_applicable:
+            choices.append((NOT_APPLICABLE, _("Not applicable to us")))
+        field.choices = choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         # The options alone: they render the same for everyone (and are cached); the note,
         # which is the person's own, is drawn apart.
         self.helper.layout = Layout("option")
+
+    def chosen_option(self) -> int | None:
+        """The chosen option's id, or None for "not applicable"."""
+        option = self.cleaned_data["option"]
+        return None if option == NOT_APPLICABLE else option
 
 
 class UniqueEmailMixin:

@@ -71,3 +71,18 @@ def test_the_median_is_always_an_answer_someone_gave_and_alignment_a_share(answe
         assert q.median.score in given_scores
         assert sum(s <= q.median.score for s in given_scores) >= len(given_scores) / 2
         assert 0 < q.alignment <= 1
+
+
+def test_not_applicable_answers_are_listed_but_not_counted():
+    from tests.test_not_applicable import OPEN
+
+    team = [
+        MemberAnswers("a", {1: None, 2: None}, {}),
+        MemberAnswers("b", {1: 14, 2: None}, {}),
+    ]
+    result = {q.question.order: q for q in agree(OPEN, team).questions}
+    first, second = result[1], result[2]
+    assert len(first.answers) == 2 and first.answered == 1
+    assert first.median.score == 4 and first.spread == 0
+    assert second.agreed is None and second.agreed_not_applicable
+    assert agree(OPEN, team).agreed_choices()[2] is None

@@ -301,7 +301,7 @@ class QuestionAdmin(VersionContentAdmin):
     search_fields = ["text", "help_text", "key", "options__text"]
     ordering = ["version", "order"]
     inlines = [AnswerOptionInline]
-    fields = ["version", "dimension", "order", "key", "text", "help_text"]
+    fields = ["version", "dimension", "order", "key", "text", "help_text", "allows_not_applicable"]
 
     def has_change_permission(self, request, obj=None):
         # A frozen question is shown with Django's read-only view.

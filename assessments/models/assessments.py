@@ -64,6 +64,14 @@ class Assessment(models.Model):
         verbose_name=_("level"),
     )
     dimension_scores = models.JSONField(_("scores per dimension"), default=dict, blank=True)
+    # With "not applicable" answers, the points scored on the applicable questions and the most
+    # they could give; the total above is scaled from them to the questionnaire's full range.
+    applicable_score = models.PositiveSmallIntegerField(
+        _("applicable points scored"), null=True, blank=True
+    )
+    applicable_maximum = models.PositiveSmallIntegerField(
+        _("applicable points possible"), null=True, blank=True
+    )
     # A member's own answers to a team round: private to them, outside the team's history.
     round = models.ForeignKey(
         "assessments.Round",
@@ -99,6 +107,15 @@ class Assessment(models.Model):
                     level__isnull=False,
                 ),
                 name="completed_assessment_has_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(applicable_score__isnull=True, applicable_maximum__isnull=True)
+                | Q(
+                    applicable_score__isnull=False,
+                    applicable_maximum__isnull=False,
+                    applicable_score__lte=models.F("applicable_maximum"),
+                ),
+                name="applicable_points_within_maximum",
             ),
             models.UniqueConstraint(
                 fields=["round", "owner"],
@@ -138,8 +155,14 @@ class Answer(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
     )
+    # None when the person answered "not applicable" (where the question offers it).
     option = models.ForeignKey(
-        AnswerOption, on_delete=models.PROTECT, related_name="+", verbose_name=_("answer")
+        AnswerOption,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answer"),
     )
     # The evidence or the reason for the answer, in the person's own words.
     note = models.TextField(_("note"), max_length=NOTE_LENGTH, blank=True)

@@ -192,8 +192,18 @@ class Question(FrozenStructureMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("question"))
     help_text = models.TextField(_("help text"), blank=True)
+    # Whether "not applicable" is offered: such an answer leaves the question out of the score.
+    allows_not_applicable = models.BooleanField(_("offers “not applicable”"), default=False)
 
-    frozen_fields = ("version", "dimension", "key", "order", "text", "help_text")
+    frozen_fields = (
+        "version",
+        "dimension",
+        "key",
+        "order",
+        "text",
+        "help_text",
+        "allows_not_applicable",
+    )
 
     class Meta:
         ordering = ["version", "order"]

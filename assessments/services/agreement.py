@@ -8,7 +8,8 @@ from assessments.services.scoring import DimensionSpec, OptionSpec, QuestionSpec
 
 @dataclass(frozen=True)
 class MemberAnswers:
-    """One member's submitted answers: question id -> option id, and their notes."""
+    """One member's submitted answers: question id -> option id (None: "not applicable"),
+    and their notes."""
 
     name: str
     choices: dict[int, int]
@@ -18,7 +19,8 @@ class MemberAnswers:
 @dataclass(frozen=True)
 class MemberAnswer:
     name: str
-    option: OptionSpec
+    # None for "not applicable".
+    option: OptionSpec | None
     note: str
 
 
@@ -27,6 +29,7 @@ class QuestionAgreement:
     question: QuestionSpec
     # The options from the lowest score to the highest, each with how many chose it.
     counts: tuple[tuple[OptionSpec, int], ...]
+    # Every member's answer, "not applicable" included; the figures count the others.
     answers: tuple[MemberAnswer, ...]
     median: OptionSpec | None
     # The team's answer: the median, unless an owner chose another with a reason.
@@ -35,18 +38,28 @@ class QuestionAgreement:
     within_one_step: int
 
     @property
+    def scored(self) -> tuple[MemberAnswer, ...]:
+        return tuple(answer for answer in self.answers if answer.option is not None)
+
+    @property
     def answered(self) -> int:
-        return len(self.answers)
+        return len(self.scored)
+
+    @property
+    def agreed_not_applicable(self) -> bool:
+        """Everyone who answered found the question not applicable (and no owner chose
+        otherwise): the team's answer is "not applicable" too."""
+        return self.agreed is None and bool(self.answers) and not self.scored
 
     @property
     def spread(self) -> int | None:
         """The highest score chosen minus the lowest; None when nobody answered."""
-        scores = [answer.option.score for answer in self.answers]
+        scores = [answer.option.score for answer in self.scored]
         return max(scores) - min(scores) if scores else None
 
     @property
     def alignment(self) -> float | None:
-        return self.within_one_step / self.answered if self.answers else None
+        return self.within_one_step / self.answered if self.answered else None
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,14 @@ class RoundAgreement:
     dimensions: tuple[DimensionAgreement, ...]
     alignment: float | None
 
-    def agreed_choices(self) -> dict[int, int]:
-        """Question id -> the agreed option's id, for the questions someone answered."""
-        return {q.question.id: q.agreed.id for q in self.questions if q.agreed is not None}
+    def agreed_choices(self) -> dict[int, int | None]:
+        """Question id -> the agreed option's id (None for "not applicable"), for the
+        questions someone answered."""
+        return {
+            q.question.id: None if q.agreed is None else q.agreed.id
+            for q in self.questions
+            if q.agreed is not None or q.agreed_not_applicable
+        }
 
 
 def ladder(question: QuestionSpec) -> list[OptionSpec]:
@@ -97,12 +115,14 @@ def agree(
         position = {option.id: index for index, option in enumerate(steps)}
         answers = tuple(
             MemberAnswer(
-                m.name, question.option(m.choices[question.id]), m.notes.get(question.id, "")
+                m.name,
+                None if m.choices[question.id] is None else question.option(m.choices[question.id]),
+                m.notes.get(question.id, ""),
             )
             for m in members
             if question.id in m.choices
         )
-        chosen = sorted(position[answer.option.id] for answer in answers)
+        chosen = sorted(position[a.option.id] for a in answers if a.option is not None)
         median = steps[chosen[(len(chosen) - 1) // 2]] if chosen else None
         within = sum(1 for p in chosen if abs(p - position[median.id]) <= 1) if median else 0
         agreed, reason = median, ""
@@ -112,7 +132,10 @@ def agree(
         questions.append(
             QuestionAgreement(
                 question=question,
-                counts=tuple((o, sum(1 for a in answers if a.option.id == o.id)) for o in steps),
+                counts=tuple(
+                    (o, sum(1 for a in answers if a.option is not None and a.option.id == o.id))
+                    for o in steps
+                ),
                 answers=answers,
                 median=median,
                 agreed=agreed,

@@ -10,6 +10,7 @@ from assessments.models import (
     AnswerOption,
     Assessment,
     Level,
+    Question,
     QuestionnaireVersion,
     Round,
 )
@@ -47,11 +48,12 @@ def start(version: QuestionnaireVersion, owner=None) -> Assessment:
 
 
 def save_answer(
-    assessment: Assessment, question_id: int, option_id: int, *, note: str | None = None
+    assessment: Assessment, question_id: int, option_id: int | None, *, note: str | None = None
 ) -> Answer:
     """Record (or change) the answer to one question of an assessment in progress, with its
-    note (the evidence or the reason; empty for none). Without a note, a note already saved
-    on the answer is kept."""
+    note (the evidence or the reason; empty for none). `option_id` None answers "not
+    applicable", where the question offers it. Without a note, a note already saved on the
+    answer is kept."""
     if note is not None:
         note = note.replace("\r\n", "\n").strip()
     if note is not None and len(note) > NOTE_LENGTH:
@@ -64,17 +66,24 @@ def save_answer(
             raise AssessmentCompleted(
                 _("This assessment is completed; its answers can no longer change.")
             )
-        option = (
-            AnswerOption.objects.select_related("question")
-            .filter(
-                pk=option_id,
-                question_id=question_id,
-                question__version_id=locked.version_id,
+        if option_id is None:
+            option = None
+            if not Question.objects.filter(
+                pk=question_id, version_id=locked.version_id, allows_not_applicable=True
+            ).exists():
+                raise AssessmentError(_("This question cannot be answered “not applicable”."))
+        else:
+            option = (
+                AnswerOption.objects.select_related("question")
+                .filter(
+                    pk=option_id,
+                    question_id=question_id,
+                    question__version_id=locked.version_id,
+                )
+                .first()
             )
-            .first()
-        )
-        if option is None:
-            raise AssessmentError(_("That answer is not an option of this question."))
+            if option is None:
+                raise AssessmentError(_("That answer is not an option of this question."))
         changes = {"option": option} if note is None else {"option": option, "note": note}
         answer, _created = Answer.objects.update_or_create(
             assessment=locked, question_id=question_id, defaults=changes
@@ -103,5 +112,8 @@ def complete(assessment: Assessment) -> Assessment:
             dimension.key: {"score": dimension.score, "maximum": dimension.maximum}
             for dimension in result.dimensions
         }
+        if result.scaled:
+            locked.applicable_score = result.applicable_total
+            locked.applicable_maximum = result.applicable_maximum
         locked.save()
         return locked

@@ -94,7 +94,9 @@ class QuestionBar:
 
 
 def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[QuestionBar, ...]]:
-    """One bar per question, in questionnaire order; returns the picture's height and the bars."""
+    """One bar per question answered with an option (not "not applicable"), in questionnaire
+    order; returns the picture's height and the bars."""
+    scored = [item for item in result.questions if not item.not_applicable]
     bars = tuple(
         QuestionBar(
             order=item.question.order,
@@ -109,7 +111,7 @@ def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[Ques
                 1,
             ),
         )
-        for index, item in enumerate(sorted(result.questions, key=lambda q: q.question.order))
+        for index, item in enumerate(sorted(scored, key=lambda q: q.question.order))
     )
     return len(bars) * row_height, bars
 

@@ -25,15 +25,18 @@ class DimensionChange:
 @dataclass(frozen=True)
 class AnswerChange:
     text: str
-    before: str
-    after: str
-    score_before: int
-    score_after: int
+    # None (with no score) for "not applicable".
+    before: str | None
+    after: str | None
+    score_before: int | None
+    score_after: int | None
     note_before: str = ""
     note_after: str = ""
 
     @property
-    def change(self) -> int:
+    def change(self) -> int | None:
+        if self.score_before is None or self.score_after is None:
+            return None
         return self.score_after - self.score_before
 
 
@@ -250,12 +253,19 @@ def csv_lines(
                 row.level,
                 row.agreed_by,
                 *[row.dimensions.get(key, "") for key in dimension_keys],
-                *[row.answers.get(key, {}).get("score", "") for key in question_keys],
+                *[_score_cell(row.answers.get(key)) for key in question_keys],
                 *[row.answers.get(key, {}).get("note", "") for key in question_keys],
             ]
             for row in rows
         ),
     )
+
+
+def _score_cell(answer: dict | None):
+    """An answer's score in the CSV: empty when unanswered, "n/a" when not applicable."""
+    if answer is None:
+        return ""
+    return "n/a" if answer["score"] is None else answer["score"]
 
 
 def json_chunks(team_name: str, rows: Iterable[HistoryRow]) -> Iterator[str]:

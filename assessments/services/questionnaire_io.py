@@ -157,6 +157,8 @@ def _check_document(document):
         _require(question, "text", str)
         if not isinstance(question.get("help_text", ""), str):
             raise ImportProblem(_('"help_text" must be text'), question.line)
+        if not isinstance(question.get("not_applicable", False), bool):
+            raise ImportProblem(_('"not_applicable" must be true or false'), question.line)
         if _require(question, "dimension", str) not in dimension_keys:
             raise ImportProblem(
                 _('question "%(key)s" names an unknown dimension "%(dimension)s"')
@@ -226,6 +228,7 @@ def _structure(version_document) -> dict:
                 q["dimension"],
                 q["text"],
                 q.get("help_text", ""),
+                q.get("not_applicable", False),
                 tuple(sorted((o["order"], o["score"], o["text"]) for o in q["options"])),
             )
             for q in version_document["questions"]
@@ -289,6 +292,7 @@ def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
             order=item["order"],
             text=item["text"],
             help_text=item.get("help_text", ""),
+            allows_not_applicable=item.get("not_applicable", False),
         )
         AnswerOption.objects.bulk_create(
             AnswerOption(question=question, order=o["order"], text=o["text"], score=o["score"])
@@ -397,6 +401,8 @@ def export_version(version: QuestionnaireVersion) -> dict:
                     "dimension": question.dimension.key,
                     "text": question.text,
                     "help_text": question.help_text,
+                    # Written only where offered: files that never use it stay as they were.
+                    **({"not_applicable": True} if question.allows_not_applicable else {}),
                     "options": [
                         {"order": option.order, "score": option.score, "text": option.text}
                         for option in question.options.all()

@@ -11,18 +11,25 @@ class ReviewRow:
     question: Question
     option: AnswerOption | None
     note: str = ""
+    answered: bool = False
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.answered and self.option is None
 
 
 def review_rows(
-    questions: list[Question], answered: dict[int, int], notes: dict[int, str]
+    questions: list[Question], answered: dict[int, int | None], notes: dict[int, str]
 ) -> list[ReviewRow]:
-    """Each question with the option chosen for it (None where it is still open) and its
-    note."""
+    """Each question with the option chosen for it (None where it is still open or "not
+    applicable") and its note."""
     rows = []
     for question in questions:
         chosen = answered.get(question.pk)
         option = next((o for o in question.options.all() if o.pk == chosen), None)
-        rows.append(ReviewRow(question, option, notes.get(question.pk, "")))
+        rows.append(
+            ReviewRow(question, option, notes.get(question.pk, ""), question.pk in answered)
+        )
     return rows
 
 
@@ -72,6 +79,8 @@ def as_document(report: Report, *, notes: dict[int, str]) -> dict:
         "completed_at": assessment.completed_at.isoformat(),
         "total": result.total,
         "maximum": result.maximum,
+        "applicable_points": result.applicable_total if result.scaled else None,
+        "applicable_maximum": result.applicable_maximum if result.scaled else None,
         "level": {"number": result.level.number, "name": report.level.name},
         "points_to_next_level": result.points_to_next_level,
         "dimensions": [
@@ -83,8 +92,9 @@ def as_document(report: Report, *, notes: dict[int, str]) -> dict:
                 "question": item.question.key,
                 "text": item.question.text,
                 "dimension": item.question.dimension_key,
-                "answer": item.chosen.text,
-                "score": item.chosen.score,
+                "answer": item.chosen.text if item.chosen else None,
+                "not_applicable": item.not_applicable,
+                "score": item.chosen.score if item.chosen else None,
                 "maximum": item.question.max_score,
                 "next_step": item.next_option.text if item.next_option else None,
                 "note": notes.get(item.question.id, ""),

@@ -148,7 +148,7 @@ def record_result(*, round: Round, membership: Membership) -> Assessment:
             Answer(
                 assessment=result,
                 question_id=q.question.id,
-                option_id=q.agreed.id,
+                option_id=choices[q.question.id],
                 note=q.reason,
             )
             for q in view.agreement.questions
@@ -286,8 +286,9 @@ def as_document(view: RoundView) -> dict:
                 "answers": [
                     {
                         "member": a.name,
-                        "answer": a.option.text,
-                        "score": a.option.score,
+                        "answer": a.option.text if a.option else None,
+                        "not_applicable": a.option is None,
+                        "score": a.option.score if a.option else None,
                         "note": a.note,
                     }
                     for a in q.answers

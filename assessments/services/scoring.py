@@ -30,6 +30,7 @@ class QuestionSpec:
     text: str
     dimension_key: str
     options: tuple[OptionSpec, ...]
+    allows_not_applicable: bool = False
 
     @property
     def max_score(self) -> int:
@@ -104,12 +105,17 @@ class DimensionScore:
 @dataclass(frozen=True)
 class QuestionResult:
     question: QuestionSpec
-    chosen: OptionSpec
+    # None when answered "not applicable".
+    chosen: OptionSpec | None
     next_option: OptionSpec | None
 
     @property
+    def not_applicable(self) -> bool:
+        return self.chosen is None
+
+    @property
     def gap(self) -> int:
-        return self.question.max_score - self.chosen.score
+        return 0 if self.chosen is None else self.question.max_score - self.chosen.score
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,15 @@ class Result:
     next_level: LevelSpec | None
     points_to_next_level: int | None
     questions: tuple[QuestionResult, ...]
+    # The points scored on the applicable questions and the most they could give: equal to
+    # the total and the maximum unless some answer is "not applicable".
+    applicable_total: int = 0
+    applicable_maximum: int = 0
+
+    @property
+    def scaled(self) -> bool:
+        """Whether some question was not applicable, so the total is scaled."""
+        return any(item.not_applicable for item in self.questions)
 
     def weakest_first(self) -> list[QuestionResult]:
         """Questions ordered by how far they are from their best answer, then by order."""
@@ -130,11 +145,15 @@ class Result:
 SCORABLE_STATUSES = frozenset({"published", "retired"})
 
 
-def score(version: VersionSpec, choices: Mapping[int, int], *, allow_draft=False) -> Result:
-    """Score `choices` (question id -> option id) against `version`.
+def score(version: VersionSpec, choices: Mapping[int, int | None], *, allow_draft=False) -> Result:
+    """Score `choices` (question id -> option id, or None for "not applicable") against
+    `version`.
 
-    Every question must be answered with one of its own options; anything else raises
-    `ScoringError` rather than producing a wrong score. Drafts are refused unless
+    Every question must be answered with one of its own options, or "not applicable" where
+    the question offers it; anything else raises `ScoringError` rather than producing a wrong
+    score. "Not applicable" leaves a question out: the points on the other questions are
+    scaled to the version's full range (see `scale`) before the bands apply, and each
+    dimension's likewise. Drafts are refused unless
     `allow_draft` is set (the admin preview).
     """
     if version.status not in SCORABLE_STATUSES and not allow_draft:
@@ -155,27 +174,58 @@ def score(version: VersionSpec, choices: Mapping[int, int], *, allow_draft=False
 
     question_results = []
     for question in version.questions:
+        if choices[question.id] is None:
+            if not question.allows_not_applicable:
+                raise ScoringError(
+                    _("Question %(order)s cannot be answered “not applicable”.")
+                    % {"order": question.order}
+                )
+            question_results.append(QuestionResult(question, None, None))
+            continue
         chosen = question.option(choices[question.id])
         question_results.append(QuestionResult(question, chosen, question.next_option_up(chosen)))
-
-    total = sum(item.chosen.score for item in question_results)
-    dimensions = tuple(
-        DimensionScore(
-            key=dimension.key,
-            name=dimension.name,
-            score=sum(
-                item.chosen.score
-                for item in question_results
-                if item.question.dimension_key == dimension.key
-            ),
-            maximum=sum(
-                question.max_score
-                for question in version.questions
-                if question.dimension_key == dimension.key
-            ),
+    applicable = [item for item in question_results if not item.not_applicable]
+    if not applicable:
+        raise ScoringError(
+            _("Every question is answered “not applicable”: answer at least one to be scored.")
         )
-        for dimension in sorted(version.dimensions, key=lambda dimension: dimension.order)
-    )
+
+    def scaled(items, questions):
+        """The points of `items` on the applicable questions, scaled to the range of all of
+        `questions`; with every question applicable, the points themselves."""
+        points = sum(item.chosen.score for item in items)
+        if len(items) == len(questions):
+            return points
+        if not items:
+            return None
+        return scale(
+            points,
+            (sum(i.question.min_score for i in items), sum(i.question.max_score for i in items)),
+            (sum(q.min_score for q in questions), sum(q.max_score for q in questions)),
+        )
+
+    total = scaled(applicable, version.questions)
+    dimensions = []
+    for dimension in sorted(version.dimensions, key=lambda dimension: dimension.order):
+        members = [q for q in version.questions if q.dimension_key == dimension.key]
+        answered = [i for i in applicable if i.question.dimension_key == dimension.key]
+        score = scaled(answered, members)
+        if score is None:
+            # No applicable question in the dimension: it takes the overall share.
+            score = scale(
+                total,
+                (version.min_score, version.max_score),
+                (sum(q.min_score for q in members), sum(q.max_score for q in members)),
+            )
+        dimensions.append(
+            DimensionScore(
+                key=dimension.key,
+                name=dimension.name,
+                score=score,
+                maximum=sum(question.max_score for question in members),
+            )
+        )
+    dimensions = tuple(dimensions)
     level = version.level_for(total)
     higher_levels = [candidate for candidate in version.levels if candidate.min_score > total]
     next_level = min(higher_levels, key=lambda candidate: candidate.min_score, default=None)
@@ -187,4 +237,18 @@ def score(version: VersionSpec, choices: Mapping[int, int], *, allow_draft=False
         next_level=next_level,
         points_to_next_level=next_level.min_score - total if next_level else None,
         questions=tuple(question_results),
+        applicable_total=sum(item.chosen.score for item in applicable),
+        applicable_maximum=sum(item.question.max_score for item in applicable),
     )
+
+
+def scale(value: int, source: tuple[int, int], target: tuple[int, int]) -> int:
+    """`value` moved from the range `source` to the range `target`, rounded to the nearest
+    whole point, halves up: 22 of 0-24 becomes 26 of 0-28 (25.67 rounded)."""
+    low, high = source
+    to_low, to_high = target
+    if high == low:
+        return to_high
+    numerator = (value - low) * (to_high - to_low)
+    span = high - low
+    return to_low + (2 * numerator + span) // (2 * span)

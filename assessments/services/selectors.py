@@ -102,6 +102,7 @@ def version_spec(
                 order=question.order,
                 text=question.text,
                 dimension_key=question.dimension.key,
+                allows_not_applicable=question.allows_not_applicable,
                 options=tuple(
                     OptionSpec(id=o.pk, order=o.order, text=o.text, score=o.score)
                     for o in question.options.all()

@@ -112,6 +112,9 @@ def gap(target: Target, assessment: Assessment | None) -> Gap:
     short = []
     for question_id, key, target_text, target_score, question_text in target_rows(target):
         row = answers.get(key)
+        if row and row[3] is None:
+            # Answered "not applicable": the target does not apply to the team.
+            continue
         score = row[3] if row else None
         if score is None or score < target_score:
             short.append(

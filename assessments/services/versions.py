@@ -180,6 +180,7 @@ def create_draft(source: QuestionnaireVersion) -> QuestionnaireVersion:
             order=question.order,
             text=question.text,
             help_text=question.help_text,
+            allows_not_applicable=question.allows_not_applicable,
         )
         AnswerOption.objects.bulk_create(
             AnswerOption(question=copy, order=option.order, text=option.text, score=option.score)

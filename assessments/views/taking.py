@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.forms import AnswerForm, TeamChoiceForm
+from assessments.forms import NOT_APPLICABLE, AnswerForm, TeamChoiceForm
 from assessments.services import (
     assessments,
     benchmark,
@@ -131,10 +131,7 @@ def question(request, token, order):
         if form.is_valid():
             try:
                 assessments.save_answer(
-                    assessment,
-                    current.pk,
-                    form.cleaned_data["option"],
-                    note=form.cleaned_data["note"],
+                    assessment, current.pk, form.chosen_option(), note=form.cleaned_data["note"]
                 )
             except assessments.AssessmentCompleted as error:
                 messages.error(request, str(error))
@@ -161,7 +158,7 @@ def question(request, token, order):
                 "assessments:question", token=token, order=questions[position - 1].order
             )
     else:
-        initial = {"option": answered.get(current.pk)} if current.pk in answered else {}
+        initial = {"option": _shown_choice(answered, current)} if current.pk in answered else {}
         initial["note"] = selectors.notes_of(assessment).get(current.pk, "")
         form = AnswerForm(current, initial=initial)
     return render(
@@ -178,7 +175,7 @@ def question(request, token, order):
             else fragments.question_form(
                 current,
                 assessment.version,
-                answered.get(current.pk),
+                _shown_choice(answered, current) if current.pk in answered else None,
                 lambda: render_crispy_form(form),
             ),
             "position": position + 1,
@@ -188,6 +185,12 @@ def question(request, token, order):
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
+
+
+def _shown_choice(answered, question):
+    """The radio button to check for a saved answer: its option, or "not applicable"."""
+    option = answered[question.pk]
+    return NOT_APPLICABLE if option is None else option
 
 
 @never_cache
@@ -201,7 +204,7 @@ def review(request, token):
     rows = reports.review_rows(
         questions, selectors.choices_of(assessment), selectors.notes_of(assessment)
     )
-    missing = [row for row in rows if row.option is None]
+    missing = [row for row in rows if not row.answered]
     return render(
         request,
         "assessments/review.html",
