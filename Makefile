@@ -46,7 +46,7 @@ run: install
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_default_questionnaire
-	@if DJANGO_DEBUG=1 $(PY) manage.py seed_demo --password demo-password-123 --sizes 12,6 --members 4; then \
+	@if DJANGO_DEBUG=1 $(PY) manage.py seed_demo --password demo-password-123 --members 4; then \
 	  echo "  Sign in as demo-1-1 (the first team's owner) with the password demo-password-123."; \
 	else echo "  The demo teams are already there: sign in as demo-1-1 / demo-password-123."; fi
 	@echo "  The app is at http://$(HOST):$(PORT)/"
