@@ -115,6 +115,16 @@ class AdminUserChangeForm(UniqueEmailMixin, UserChangeForm):
     pass
 
 
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+
+class NameConfirmForm(forms.Form):
+    name = forms.CharField(label=_("Type the team's name to confirm"), max_length=100)
+
+
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Team name"), max_length=100)
 

@@ -117,3 +117,15 @@ def complete(assessment: Assessment) -> Assessment:
             locked.applicable_maximum = result.applicable_maximum
         locked.save()
         return locked
+
+
+@transaction.atomic
+def delete(assessment: Assessment) -> None:
+    """Delete an assessment with its answers and share links. A round's agreed result stays
+    while its round does: it is the team's record of what was agreed."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if Round.objects.filter(result=locked).exists():
+        raise AssessmentError(
+            _("This is the agreed result of a round: it stays in the team's history.")
+        )
+    locked.delete()

@@ -328,6 +328,16 @@ def answer_rows(assessment: Assessment) -> dict[str, tuple]:
     return {key: tuple(rest) for key, *rest in rows}
 
 
+def team_counts(team) -> dict[str, int]:
+    """How much the team holds, for the page that deletes it."""
+    return {
+        "assessments": team.assessments.count(),
+        "members": team.memberships.count(),
+        "rounds": team.rounds.count(),
+        "actions": team.actions.count(),
+    }
+
+
 def team_members(team) -> list[Membership]:
     return list(team.memberships.select_related("user").order_by("joined_at"))
 

@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    Action,
     Answer,
     AnswerOption,
     Assessment,
     Invitation,
     Membership,
     QuestionnaireVersion,
+    Round,
     ShareLink,
     Team,
 )
@@ -182,3 +184,22 @@ def revoke_share(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def delete_team(*, team: Team, membership: Membership, typed_name: str) -> None:
+    """Delete `team` and everything it holds: its assessments with their answers and share
+    links, its rounds with the members' own answers to them, its actions and target, its
+    memberships and invitations. Owners only, confirmed by typing the team's name."""
+    if membership.team_id != team.pk or not membership.is_owner:
+        raise TeamError(_("Only a team owner can delete the team."))
+    if typed_name.strip() != team.name:
+        raise TeamError(_("Type the team's name exactly to confirm: nothing was deleted."))
+    # Protected links first: actions point at results and rounds, rounds at their members'
+    # answers and at the agreed result.
+    Action.objects.filter(team=team).delete()
+    rounds = Round.objects.filter(team=team)
+    Assessment.objects.filter(round__in=rounds).delete()
+    rounds.delete()
+    Assessment.objects.filter(team=team).delete()
+    team.delete()

@@ -5,6 +5,7 @@ import json
 from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -297,6 +298,35 @@ def results_json(request, token):
         f'attachment; filename="genaiops-assessment-{assessment.completed_at:%Y-%m-%d}.json"'
     )
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete(request, token):
+    """Delete an assessment: the person who took it, or a team owner for a team's; whoever
+    holds the link of one taken without an account."""
+    opened = assessment_for(request, token, change=True)
+    assessment = opened.assessment
+    taker = assessment.owner_id is None or assessment.owner_id == request.user.pk
+    if not taker and not (opened.membership and opened.membership.is_owner):
+        raise PermissionDenied(
+            _("Only the person who took this assessment, or a team owner, can delete it.")
+        )
+    if request.method == "POST":
+        try:
+            assessments.delete(assessment)
+        except assessments.AssessmentError as error:
+            messages.error(request, str(error))
+            return redirect("assessments:resume", token=token)
+        messages.success(request, _("The assessment and its answers are deleted."))
+        if assessment.team_id:
+            return redirect("assessments:team", team_id=assessment.team_id)
+        return redirect("assessments:mine" if request.user.is_authenticated else "assessments:home")
+    return render(
+        request,
+        "assessments/delete.html",
+        {"assessment": assessment, "questionnaire": assessment.version.questionnaire},
+    )
 
 
 @never_cache

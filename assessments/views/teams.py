@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.forms import TeamChoiceForm, TeamForm
+from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
 from assessments.services import actions, benchmark, rounds, selectors, targets, teams
 from assessments.views import fragments
@@ -254,3 +254,35 @@ def claim(request, token):
             _("The assessment now belongs to %(team)s.") % {"team": form.chosen_team().name},
         )
     return redirect("assessments:resume", token=token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_team(request, team_id):
+    """Owners delete the team and everything in it, typing its name to confirm."""
+    membership = _owner_or_403(request, team_id)
+    team = membership.team
+    form = NameConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            teams.delete_team(
+                team=team, membership=membership, typed_name=form.cleaned_data["name"]
+            )
+        except teams.TeamError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(
+                request, _("%(team)s and everything in it are deleted.") % {"team": team.name}
+            )
+            return redirect("assessments:teams")
+    return render(
+        request,
+        "teams/delete.html",
+        {
+            "team": team,
+            "membership": membership,
+            "form": form,
+            "counts": selectors.team_counts(team),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--sizes",
             default="40,25,12,6,3,3",
             help="Completed assessments per team, comma-separated: one team each "
-            "(default: 40,25,12,6,3,3, enough teams for \"how you compare\").",
+            '(default: 40,25,12,6,3,3, enough teams for "how you compare").',
         )
         parser.add_argument("--members", type=int, default=4, help="Accounts per team.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
