@@ -178,6 +178,9 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.cached_db"
 )
 
+# `manage.py purge_stale` deletes anonymous assessments left unfinished this many days.
+STALE_ASSESSMENT_DAYS = env_int("DJANGO_STALE_ASSESSMENT_DAYS", 90)
+
 # The site's name where no questionnaire names the page (pages about one show its title).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME") or "Maturity self-assessment"
 

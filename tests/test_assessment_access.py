@@ -41,11 +41,24 @@ def visit(client, user, assessment):
         "results": client.get(reverse("assessments:results", args=[token])).status_code,
         "results_json": client.get(reverse("assessments:results_json", args=[token])).status_code,
         "claim": client.post(reverse("assessments:claim", args=[token])).status_code,
+        # The confirmation page only: a POST would delete.
+        "delete": client.get(reverse("assessments:delete_assessment", args=[token])).status_code,
     }
 
 
 NOTHING = dict.fromkeys(
-    ["resume", "question", "answer", "review", "submit", "results", "results_json", "claim"], 404
+    [
+        "resume",
+        "question",
+        "answer",
+        "review",
+        "submit",
+        "results",
+        "results_json",
+        "claim",
+        "delete",
+    ],
+    404,
 )
 
 
@@ -116,6 +129,7 @@ def test_a_colleague_reads_but_cannot_change_an_unfinished_assessment(
         "results": 302,
         "results_json": 404,
         "claim": 403,
+        "delete": 403,
     }
     assert snapshot(in_progress) == before
     review = client.get(reverse("assessments:review", args=[in_progress.token]))

@@ -1,10 +1,11 @@
-"""Every team URL, walked as anonymous, as a member of another team, as a member and as an owner.
+"""Every team URL, walked as anonymous, as a member of another team, as a member and as an owner;
+and every URL the app serves, classified so that none escapes a walk.
 
 Outsiders get 404 whether or not the team exists, so nothing confirms a team to them.
 """
 
 import pytest
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from assessments.models import Membership
 from assessments.services import actions, rounds, teams
@@ -89,6 +90,13 @@ def routes(w, role):
         "actions_csv": ("GET", reverse("assessments:actions_csv", args=[team]), "member"),
         "target": ("GET", reverse("assessments:target", args=[team]), "member"),
         "set_target": ("POST", reverse("assessments:target", args=[team]), "owner"),
+        # The confirmation page: a POST without the name deletes nothing.
+        "delete_team": ("GET", reverse("assessments:delete_team", args=[team]), "owner"),
+        "delete_team_unconfirmed": (
+            "POST",
+            reverse("assessments:delete_team", args=[team]),
+            "owner",
+        ),
     }
 
 
@@ -120,11 +128,13 @@ ROUTE_NAMES = [
     "actions_csv",
     "target",
     "set_target",
+    "delete_team",
+    "delete_team_unconfirmed",
 ]
 # GET routes that lead on to another page rather than showing one.
 REDIRECTING = {"team_assessment"}
 # POST routes that answer an empty form with the form again and its errors.
-REFUSED_EMPTY = {"open_round"}
+REFUSED_EMPTY = {"open_round", "delete_team_unconfirmed"}
 
 
 def expected(role, needs):
@@ -201,3 +211,46 @@ def test_another_teams_round_and_action_are_404_to_members(client, world):
     assert client.get(f"/teams/{team}/rounds/{theirs.pk}/results.json").status_code == 404
     assert client.post(f"/teams/{team}/rounds/{theirs.pk}/answer/").status_code == 404
     assert client.get(f"/teams/{team}/actions/{action.pk}/").status_code == 404
+
+
+# Private links to one assessment, walked by tests/test_assessment_access.py as anonymous,
+# outsider, colleague, member and owner.
+ASSESSMENT_TOKEN = {
+    "resume",
+    "question",
+    "review",
+    "submit",
+    "results",
+    "results_json",
+    "claim",
+    "delete_assessment",
+}
+# Open to everyone by design, or tokens checked by their own tests (share links, invitations).
+PUBLIC = {"home", "start", "healthz", "signup", "shared", "invitation", "password_reset"}
+# The signed-in person's own pages: tests/test_data_control.py and the list tests.
+OWN = {"mine", "teams", "account", "my_data", "delete_account"}
+
+
+def names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin" or (pattern.app_name or "") == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def test_every_url_is_classified(world):
+    served = set(names(get_resolver().url_patterns))
+    # Django's own sign-in, sign-out and password pages.
+    served = {name for name in served if not name.startswith(("login", "logout", "password_"))}
+    walked = {
+        resolve(url).url_name
+        for role in ("member", "owner")
+        for _method, url, _needs in (routes(world, role)[name] for name in ROUTE_NAMES)
+    }
+    assert {"home", "team", "round", "action", "delete_team"} <= served
+    unclassified = served - walked - ASSESSMENT_TOKEN - PUBLIC - OWN
+    assert unclassified == set(), f"add these URLs to an authorization walk: {unclassified}"

@@ -18,6 +18,7 @@ from assessments.models import (
     Target,
     Team,
 )
+from assessments.services import accounts
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,9 +71,16 @@ admin.site.unregister(get_user_model())
 
 @admin.register(get_user_model())
 class AccountAdmin(UserAdmin):
-    """Django's user admin, refusing an email address another account already has."""
+    """Django's user admin, refusing an email address another account already has, and the
+    deletion of a team's only owner (the team must be handed over or deleted first, as the
+    app itself asks)."""
 
     form = AdminUserChangeForm
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and accounts.teams_only_owned_by(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Round)
