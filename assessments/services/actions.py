@@ -121,7 +121,11 @@ def update_action(
         raise ActionError(_("Only the team's members change its actions."))
     if status not in Action.Status.values:
         raise ActionError(_("Choose one of the statuses offered."))
-    locked = Action.objects.select_for_update().select_related("owner").get(pk=action.pk)
+    # Only the action's row is locked: its owner may be none, an outer join PostgreSQL
+    # cannot lock.
+    locked = (
+        Action.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
+    )
     _check_owner(locked.team, owner)
     now = timezone.now()
     wanted = {"text": _clean_text(text), "owner": owner, "due_on": due_on, "status": status}
