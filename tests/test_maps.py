@@ -59,7 +59,7 @@ def test_a_path_keeps_the_latest_points_with_arrows_between_moves():
     results = [(i % 12, i % 16, f"day {i}") for i in range(20)]
     drawn = genaiops_map(results)
     assert len(drawn.points) == PATH_POINTS
-    assert drawn.points[0].label == "day 8" and drawn.points[-1].latest
+    assert drawn.legend[0] == (1, "day 8") and drawn.points[-1].latest
     assert len(drawn.segments) == PATH_POINTS - 1
     still = genaiops_map([(3, 3, "a"), (3, 3, "b")])
     assert still.segments == ()
@@ -92,7 +92,9 @@ def test_the_team_page_draws_the_teams_path(client, people, team_assessment):
     assert "path over its latest 3 results" in page
 
 
-def test_results_on_the_same_spot_share_one_label():
+def test_results_are_numbered_and_those_on_one_spot_share_a_label():
     drawn = genaiops_map([(4, 6, "a"), (5, 6, "b"), (4, 6, "c"), (4, 6, "d")])
     labels = [point.label for point in drawn.points]
-    assert labels == ["", "b", "", "…, c, d"]
+    assert labels == ["", "2", "", "1, 3, 4"]
+    assert drawn.legend == ((1, "a"), (2, "b"), (3, "c"), (4, "d"))
+    assert genaiops_map([(4, 6, "a")]).legend == ()

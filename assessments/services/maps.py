@@ -66,6 +66,8 @@ class MaturityMap:
     y_ticks: tuple[Tick, ...]
     points: tuple[MapPoint, ...]
     segments: tuple[Segment, ...]
+    # (number, label) of each result on a path, oldest first: what the numbers stand for.
+    legend: tuple[tuple[int, str], ...] = ()
 
 
 def _clip(polygon, keep):
@@ -89,23 +91,20 @@ def _cross(a, b, fa, fb):
     return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
 
 
-def _merge_labels(results):
-    """Results on the same spot are labelled once, at their latest, with their dates joined
-    (the last two, after an ellipsis when there are more), so labels never overprint."""
-    dates: dict[tuple[int, int], list[str]] = {}
-    for x, y, label in results:
-        dates.setdefault((x, y), []).append(label)
+def _numbered(results):
+    """Each result labelled by its number on the path (oldest 1), results on one spot
+    labelled once, at their latest, with their numbers joined; the dates go in a legend, so
+    short labels never overprint."""
+    numbers: dict[tuple[int, int], list[str]] = {}
+    for index, (x, y, _label) in enumerate(results, start=1):
+        numbers.setdefault((x, y), []).append(str(index))
     seen: dict[tuple[int, int], int] = {}
-    merged = []
+    labelled = []
     for x, y, _label in results:
         seen[(x, y)] = seen.get((x, y), 0) + 1
-        everything = dates[(x, y)]
-        if seen[(x, y)] < len(everything):
-            merged.append((x, y, ""))
-        else:
-            joined = ", ".join(everything[-2:])
-            merged.append((x, y, f"…, {joined}" if len(everything) > 2 else joined))
-    return merged
+        here = numbers[(x, y)]
+        labelled.append((x, y, ", ".join(here) if seen[(x, y)] == len(here) else ""))
+    return labelled
 
 
 def _arrow(a: MapPoint, b: MapPoint) -> Segment:
@@ -169,9 +168,10 @@ def maturity_map(
                 )
             )
     shown = results[-PATH_POINTS:]
+    several = len(shown) > 1
     points = tuple(
-        MapPoint(*to_svg(x, y), x, y, label, index == len(shown) - 1)
-        for index, (x, y, label) in enumerate(_merge_labels(shown))
+        MapPoint(*to_svg(x, y), x, y, label if several else "", index == len(shown) - 1)
+        for index, (x, y, label) in enumerate(_numbered(shown))
     )
     segments = tuple(
         _arrow(a, b) for a, b in itertools.pairwise(points) if (a.x, a.y) != (b.x, b.y)
@@ -189,4 +189,5 @@ def maturity_map(
         y_ticks=_ticks(y_maximum, MAP_HEIGHT, flip=True),
         points=points,
         segments=segments,
+        legend=tuple(enumerate((label for _x, _y, label in shown), start=1)) if several else (),
     )

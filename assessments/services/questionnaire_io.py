@@ -314,7 +314,7 @@ def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
             version = versions.publish(version)
         except versions.PublishError as error:
             raise ImportProblem(
-                "; ".join(problem.message for problem in error.problems), version_document.line
+                " ".join(problem.message for problem in error.problems), version_document.line
             ) from None
     return ImportOutcome(version, True, False)
 

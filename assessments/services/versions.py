@@ -22,7 +22,7 @@ class PublishError(Exception):
 
     def __init__(self, problems):
         self.problems = problems
-        super().__init__("; ".join(problem.message for problem in problems))
+        super().__init__(" ".join(problem.message for problem in problems))
 
 
 @dataclass(frozen=True)
