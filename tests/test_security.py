@@ -306,3 +306,17 @@ def test_pages_are_served_while_the_shared_cache_is_down(client, answered, setti
 def test_an_address_differing_only_in_unicode_case_never_gives_a_500(client, people):
     response = sign_up(client, "kate", "\u212aate@example.com")
     assert response.status_code in (302, 400)
+
+
+def test_a_request_body_over_the_limit_is_refused_and_saves_nothing(
+    client, default_version, settings
+):
+    from assessments.services import assessments
+
+    assessment = assessments.start(default_version)
+    question = assessment.version.questions.get(order=1)
+    option = question.options.first()
+    body = {"option": option.pk, "note": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
+    response = client.post(f"/a/{assessment.token}/q/1/", body)
+    assert response.status_code in (400, 413)
+    assert not assessment.answers.exists()
