@@ -148,6 +148,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": env_int("DJANGO_DB_POOL_MAX_SIZE", 10),
+            # How long a request waits for a connection: when the database is down, people
+            # get the 503 page in seconds, not after psycopg's default of 30.
+            "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 3),
         }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -15,3 +15,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]
+
+handler500 = "assessments.views.errors.server_error"

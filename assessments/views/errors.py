@@ -1,5 +1,8 @@
 """Error pages that Django or a library asks for by name in the settings."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -17,3 +20,15 @@ def csrf_failure(request, reason=""):
 def rate_limited(request, exception=None):
     """Too many requests from one address in too short a time (RATE_LIMITS)."""
     return render(request, "429.html", status=429)
+
+
+def server_error(request):
+    """An unexpected error: a styled 500, or a 503 with Retry-After when the database cannot
+    be reached (it comes back on its own). Django calls this inside its exception handler,
+    so the exception is at hand; nothing of it reaches the page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+    return render(request, "500.html", status=500)
