@@ -205,7 +205,6 @@ RATE_LIMITS = {
     "password_reset": os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET") or "10/h",
     "password_reset_email": os.environ.get("DJANGO_RATELIMIT_PASSWORD_RESET_EMAIL") or "3/h",
 }
-RATELIMIT_VIEW = "assessments.views.errors.rate_limited"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit lists django-redis but not Django's own Redis backend, which has the
     # atomic increment it needs.

@@ -320,3 +320,25 @@ def test_a_request_body_over_the_limit_is_refused_and_saves_nothing(
     response = client.post(f"/a/{assessment.token}/q/1/", body)
     assert response.status_code in (400, 413)
     assert not assessment.answers.exists()
+
+
+def test_a_limit_says_when_to_try_again_and_resets_after_its_window(
+    client, default_version, settings, monkeypatch
+):
+    from django_ratelimit import core
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "start": "2/m"}
+    now = [1_800_000_000.0]
+    # django-ratelimit counts in fixed windows of the clock: move its clock on.
+    monkeypatch.setattr(core.time, "time", lambda: now[0])
+    start = reverse("assessments:start")
+    for _ in range(2):
+        assert client.post(start, REMOTE_ADDR="198.51.100.9").status_code == 302
+    refused = client.post(start, REMOTE_ADDR="198.51.100.9")
+    assert refused.status_code == 429
+    seconds = int(refused["Retry-After"])
+    assert 1 <= seconds <= 60
+    assert f"Try again in {seconds} second" in refused.content.decode()
+    # Once the window is over, the address may start again.
+    now[0] += seconds + 1
+    assert client.post(start, REMOTE_ADDR="198.51.100.9").status_code == 302

@@ -17,11 +17,6 @@ def csrf_failure(request, reason=""):
     )
 
 
-def rate_limited(request, exception=None):
-    """Too many requests from one address in too short a time (RATE_LIMITS)."""
-    return render(request, "429.html", status=429)
-
-
 def server_error(request):
     """An unexpected error: a styled 500, or a 503 with Retry-After when the database cannot
     be reached (it comes back on its own). Django calls this inside its exception handler,
