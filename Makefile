@@ -10,8 +10,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
+SOAK_SECONDS ?= 300
 
-.PHONY: help install run demo admin test test-postgres lint format bench bench-micro clean
+.PHONY: help install run demo admin test test-postgres lint format bench soak bench-micro clean
 
 help:
 	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
@@ -21,6 +22,7 @@ help:
 	@echo "make admin          create an admin account"
 	@echo "make lint           ruff check and format check"
 	@echo "make bench          the production server under load, every page against the floor (QUICK=1: a minute)"
+	@echo "make soak           32 simulated people for SOAK_SECONDS (300) on the production server, then nothing may be lost"
 	@echo "make bench-micro    pytest-benchmark timings of scoring and the results page"
 
 .tools/bin/uv:
@@ -75,6 +77,9 @@ format: install
 bench: install
 	scripts/ensure-wrk
 	QUICK=$(QUICK) $(PY) benchmarks/run.py
+
+soak: install
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) benchmarks/soak.py
 
 bench-micro: install
 	$(PY) -m pytest benchmarks -p no:cacheprovider -q --benchmark-only
