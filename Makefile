@@ -20,7 +20,7 @@ help:
 	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL)) and Redis ($(REDIS_TEST_URL))"
 	@echo "make demo           like run, with demonstration teams: history, rounds, actions (demo-1-1 / demo-password-123)"
 	@echo "make admin          create an admin account"
-	@echo "make lint           ruff check and format check"
+	@echo "make lint           ruff check and format check, mypy with django-stubs"
 	@echo "make bench          the production server under load, every page against the floor (QUICK=1: a minute)"
 	@echo "make soak           32 simulated people for SOAK_SECONDS (300) on the production server, then nothing may be lost"
 	@echo "make bench-micro    pytest-benchmark timings of scoring and the results page"
@@ -69,6 +69,7 @@ test-postgres: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy assessments maturity
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
@@ -53,11 +55,13 @@ class AnswerForm(forms.Form):
     def __init__(self, question: Question, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
-        field = self.fields["option"]
+        field = cast(forms.ChoiceField, self.fields["option"])
         field.label = question.text
         # crispy-bootstrap5 prints help text unescaped; content editors are not all trusted.
         field.help_text = escape(question.help_text)
-        choices = [(option.pk, option.text) for option in question.options.all()]
+        choices: list[tuple[int | str, Any]] = [
+            (option.pk, option.text) for option in question.options.all()
+        ]
         if question.allows_not_applicable:
             choices.append((NOT_APPLICABLE, _("Not applicable to us")))
         field.choices = choices
@@ -77,6 +81,10 @@ class AnswerForm(forms.Form):
 class UniqueEmailMixin:
     """An email address belongs to one account, whatever its case (a database index, made in
     migration 0003, enforces it too)."""
+
+    # Provided by the model form it is mixed into.
+    cleaned_data: dict[str, Any]
+    instance: Any
 
     def clean_email(self):
         email = self.cleaned_data.get("email", "").strip()
@@ -148,12 +156,12 @@ class TeamChoiceForm(forms.Form):
 
     def __init__(self, memberships, *args, allow_personal=True, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(m.team_id, m.team.name) for m in memberships]
+        choices: list[tuple[int | str, Any]] = [(m.team_id, m.team.name) for m in memberships]
         if allow_personal:
             choices.insert(0, ("", _("Just me (no team)")))
         else:
             self.fields["team"].label = _("Team")
-        self.fields["team"].choices = choices
+        cast(forms.ChoiceField, self.fields["team"]).choices = choices
         self.fields["team"].required = not allow_personal
         self.teams = {m.team_id: m.team for m in memberships}
 
@@ -194,8 +202,8 @@ class CompareForm(forms.Form):
         self.completed = {a.pk: a for a in completed}
         several = len({a.version.questionnaire_id for a in completed}) > 1
         choices = [(a.pk, _lazy_choice_label(a, several)) for a in reversed(completed)]
-        self.fields["before"].choices = choices
-        self.fields["after"].choices = choices
+        cast(forms.ChoiceField, self.fields["before"]).choices = choices
+        cast(forms.ChoiceField, self.fields["after"]).choices = choices
         if len(completed) >= 2:
             # By default, the last two: what changed most recently.
             self.fields["before"].initial = completed[-2].pk
@@ -213,7 +221,7 @@ class CompareForm(forms.Form):
         return ids
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         before, after = cleaned.get("before"), cleaned.get("after")
         if before and before == after:
             raise forms.ValidationError(_("Choose two different assessments."))
@@ -317,7 +325,7 @@ class ActionForm(forms.Form):
 
     def chosen_owner(self):
         user_id = self.cleaned_data.get("owner")
-        return self.fields["owner"].users.get(user_id) if user_id else None
+        return cast(MemberChoiceField, self.fields["owner"]).users.get(user_id) if user_id else None
 
 
 class TargetForm(forms.Form):
@@ -329,7 +337,7 @@ class TargetForm(forms.Form):
     def __init__(self, levels, questions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.levels = {level.pk: level for level in levels}
-        self.fields["level"].choices = [("", _("No target level"))] + [
+        cast(forms.ChoiceField, self.fields["level"]).choices = [("", _("No target level"))] + [
             (
                 level.pk,
                 _("Level %(number)s: %(name)s") % {"number": level.number, "name": level.name},

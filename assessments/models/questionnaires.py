@@ -8,6 +8,8 @@ are living advice and stay editable; any change to them dates the version's advi
 (`advice_revised_at`), which keys the cached renderings of results.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -109,7 +111,11 @@ class QuestionnaireVersion(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class FrozenStructureMixin:
+# The mixin is only ever mixed into models: type checkers see it as one.
+_ModelBase = models.Model if TYPE_CHECKING else object
+
+
+class FrozenStructureMixin(_ModelBase):  # type: ignore[misc,valid-type]
     """Refuses to change the listed fields once the owning version has been published."""
 
     frozen_fields: tuple[str, ...] = ()

@@ -134,8 +134,7 @@ def update_action(
         old = getattr(locked, field)
         if old != new:
             if field == "status":
-                old_label = Action.Status(old).label
-                new_label = Action.Status(new).label
+                old_label, new_label = str(Action.Status(old).label), str(Action.Status(new).label)
             else:
                 old_label, new_label = _shown(old), _shown(new)
             changes.append(
@@ -241,8 +240,10 @@ def movements(round: Round, agreed_scores: dict[str, int]) -> list[Movement]:
         {key: row[3] for key, row in selectors.answer_rows(previous).items()} if previous else {}
     )
     return [
-        Movement(action, before.get(action.question.key), agreed_scores.get(action.question.key))
+        Movement(action, before.get(key), agreed_scores.get(key))
         for action in done.order_by("done_at", "id")
+        # Every action here has a question: the query asks for one.
+        if (key := action.question.key if action.question else None) is not None
     ]
 
 

@@ -54,7 +54,7 @@ class QuestionAgreement:
     @property
     def spread(self) -> int | None:
         """The highest score chosen minus the lowest; None when nobody answered."""
-        scores = [answer.option.score for answer in self.scored]
+        scores = [answer.option.score for answer in self.scored if answer.option is not None]
         return max(scores) - min(scores) if scores else None
 
     @property

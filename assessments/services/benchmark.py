@@ -213,7 +213,8 @@ def _without(counts: dict[int, int], value) -> dict[int, int]:
 
 def compare(assessment: Assessment) -> Comparison | None:
     """How a completed result compares with its peers; None when the benchmark is off."""
-    if not settings.BENCHMARK_ENABLED or not assessment.is_completed:
+    total, maximum = assessment.total_score, assessment.max_score
+    if not settings.BENCHMARK_ENABLED or total is None or maximum is None:
         return None
     version = assessment.version
     dimension_names = selectors.dimension_names(version)
@@ -286,7 +287,7 @@ def compare(assessment: Assessment) -> Comparison | None:
         enough=True,
         groups=groups,
         needed=0,
-        total_percentile=percentile(totals, assessment.total_score),
+        total_percentile=percentile(totals, total),
         dimensions=tuple(
             (
                 name,
@@ -298,6 +299,6 @@ def compare(assessment: Assessment) -> Comparison | None:
             )
             for key, name in dimension_names.items()
         ),
-        histogram=histogram(totals, assessment.max_score, assessment.total_score),
+        histogram=histogram(totals, maximum, total),
         questions=tuple(shares),
     )

@@ -101,13 +101,11 @@ def question_bars(result: Result, row_height: int = 28) -> tuple[int, tuple[Ques
         QuestionBar(
             order=item.question.order,
             text=item.question.text,
-            score=item.chosen.score,
+            score=item.points,
             maximum=item.question.max_score,
             y=index * row_height,
             width=round(
-                BAR_WIDTH * item.chosen.score / item.question.max_score
-                if item.question.max_score
-                else 0,
+                BAR_WIDTH * item.points / item.question.max_score if item.question.max_score else 0,
                 1,
             ),
         )

@@ -141,7 +141,8 @@ def seed_rounds(team: Team, rng: random.Random, questionnaire: str) -> None:
         _answer_alone(first, membership, rng, spec, base=rng.choice((1, 2)))
     rounds.close_round(round=first, membership=owner)
     result = rounds.record_result(round=first, membership=owner)
-    weakest = sorted(spec.questions, key=lambda q: selectors.choices_of(result)[q.id])[:3]
+    chosen = selectors.choices_of(result)
+    weakest = sorted(spec.questions, key=lambda q: chosen[q.id] or 0)[:3]
     for index, question in enumerate(weakest):
         model = first.version.questions.get(pk=question.id)
         action = actions.create_action(

@@ -140,7 +140,7 @@ def maturity_map(
     sx = MAP_WIDTH / x_maximum if x_maximum else 0
     sy = MAP_HEIGHT / y_maximum if y_maximum else 0
 
-    def to_svg(x, y):
+    def to_svg(x: float, y: float) -> tuple[float, float]:
         return (round(x * sx, 1), round(MAP_HEIGHT - y * sy, 1))
 
     exact = x_maximum + y_maximum == total_maximum and x_maximum > 0 and y_maximum > 0

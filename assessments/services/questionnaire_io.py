@@ -47,6 +47,11 @@ class _Node(dict):
     line = 1
 
 
+def _line(node) -> int | None:
+    """The line a parsed JSON object started on (None for anything else)."""
+    return getattr(node, "line", None)
+
+
 def _decoder() -> json.JSONDecoder:
     # The C scanner ignores parse_object; the pure-Python one lets us record where each
     # object starts, so that semantic problems can point at a line as syntax errors do.
@@ -54,13 +59,14 @@ def _decoder() -> json.JSONDecoder:
 
     def parse_object(s_and_end, *args):
         text, end = s_and_end
-        pairs, new_end = json.decoder.JSONObject(s_and_end, *args)
+        pairs, new_end = json.decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
         node = _Node(pairs)
         node.line = text.count("\n", 0, end) + 1
         return node, new_end
 
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    # Neither hook is declared in the type stubs: they are the pure-Python decoder's own.
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder
 
 
@@ -80,20 +86,20 @@ def _require(node, key, kind):
     if not isinstance(node, dict):
         raise ImportProblem(_("expected an object"), getattr(node, "line", None))
     if key not in node:
-        raise ImportProblem(_("missing %(key)s") % {"key": f'"{key}"'}, node.line)
+        raise ImportProblem(_("missing %(key)s") % {"key": f'"{key}"'}, _line(node))
     value = node[key]
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ImportProblem(_('"%(key)s" must be a whole number') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must be a whole number') % {"key": key}, _line(node))
     if kind is int and value < 0:
-        raise ImportProblem(_('"%(key)s" must not be negative') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must not be negative') % {"key": key}, _line(node))
     if kind is str and not isinstance(value, str):
-        raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, _line(node))
     if kind is str and not value.strip():
-        raise ImportProblem(_('"%(key)s" must not be empty') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must not be empty') % {"key": key}, _line(node))
     if kind is list and not isinstance(value, list):
-        raise ImportProblem(_('"%(key)s" must be a list') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must be a list') % {"key": key}, _line(node))
     if kind is dict and not isinstance(value, dict):
-        raise ImportProblem(_('"%(key)s" must be an object') % {"key": key}, node.line)
+        raise ImportProblem(_('"%(key)s" must be an object') % {"key": key}, _line(node))
     return value
 
 
@@ -104,7 +110,7 @@ def _require_slug(node, key):
     except ValidationError:
         raise ImportProblem(
             _('"%(key)s" may hold only letters, digits, hyphens and underscores') % {"key": key},
-            node.line,
+            _line(node),
         ) from None
     return value
 
@@ -116,7 +122,7 @@ def _unique(items, key, what, line):
             raise ImportProblem(
                 _("two %(what)s share the %(key)s %(value)s")
                 % {"what": what, "key": key, "value": item[key]},
-                item.line,
+                _line(item),
             )
         seen.add(item[key])
 
@@ -128,16 +134,16 @@ def _check_document(document):
         raise ImportProblem(
             _("unknown format %(format)s; this version reads format %(expected)s")
             % {"format": document["format"], "expected": FORMAT},
-            document.line,
+            _line(document),
         )
     _require_slug(document, "slug")
     _require(document, "title", str)
     for key in ("description", "attribution"):
         if not isinstance(document.get(key, ""), str):
-            raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, document.line)
+            raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, _line(document))
     version = _require(document, "version", dict)
     if _require(version, "number", int) < 1:
-        raise ImportProblem(_('"number" must be 1 or more'), version.line)
+        raise ImportProblem(_('"number" must be 1 or more'), _line(version))
 
     dimensions = _require(version, "dimensions", list)
     for dimension in dimensions:
@@ -145,9 +151,9 @@ def _check_document(document):
         _require(dimension, "order", int)
         _require(dimension, "name", str)
         if not isinstance(dimension.get("description", ""), str):
-            raise ImportProblem(_('"description" must be text'), dimension.line)
-    _unique(dimensions, "key", _("dimensions"), version.line)
-    _unique(dimensions, "order", _("dimensions"), version.line)
+            raise ImportProblem(_('"description" must be text'), _line(dimension))
+    _unique(dimensions, "key", _("dimensions"), _line(version))
+    _unique(dimensions, "order", _("dimensions"), _line(version))
     dimension_keys = {dimension["key"] for dimension in dimensions}
 
     questions = _require(version, "questions", list)
@@ -156,24 +162,24 @@ def _check_document(document):
         _require(question, "order", int)
         _require(question, "text", str)
         if not isinstance(question.get("help_text", ""), str):
-            raise ImportProblem(_('"help_text" must be text'), question.line)
+            raise ImportProblem(_('"help_text" must be text'), _line(question))
         if not isinstance(question.get("not_applicable", False), bool):
-            raise ImportProblem(_('"not_applicable" must be true or false'), question.line)
+            raise ImportProblem(_('"not_applicable" must be true or false'), _line(question))
         if _require(question, "dimension", str) not in dimension_keys:
             raise ImportProblem(
                 _('question "%(key)s" names an unknown dimension "%(dimension)s"')
                 % {"key": question["key"], "dimension": question["dimension"]},
-                question.line,
+                _line(question),
             )
         options = _require(question, "options", list)
         for option in options:
             _require(option, "order", int)
             _require(option, "score", int)
             _require(option, "text", str)
-        _unique(options, "order", _("options"), question.line)
-        _unique(options, "score", _("options"), question.line)
-    _unique(questions, "key", _("questions"), version.line)
-    _unique(questions, "order", _("questions"), version.line)
+        _unique(options, "order", _("options"), _line(question))
+        _unique(options, "score", _("options"), _line(question))
+    _unique(questions, "key", _("questions"), _line(version))
+    _unique(questions, "order", _("questions"), _line(version))
 
     levels = _require(version, "levels", list)
     url_validator = URLValidator(schemes=["http", "https"])
@@ -184,27 +190,27 @@ def _check_document(document):
         _require(level, "max_score", int)
         for key in ("description", "guidance"):
             if not isinstance(level.get(key, ""), str):
-                raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, level.line)
+                raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, _line(level))
         if level["min_score"] > level["max_score"]:
-            raise ImportProblem(_('"min_score" is above "max_score"'), level.line)
+            raise ImportProblem(_('"min_score" is above "max_score"'), _line(level))
         references = level.get("references", [])
         if not isinstance(references, list):
-            raise ImportProblem(_('"references" must be a list'), level.line)
+            raise ImportProblem(_('"references" must be a list'), _line(level))
         for reference in references:
             _require(reference, "order", int)
             _require(reference, "title", str)
             if not isinstance(reference.get("note", ""), str):
-                raise ImportProblem(_('"note" must be text'), reference.line)
+                raise ImportProblem(_('"note" must be text'), _line(reference))
             try:
                 url_validator(_require(reference, "url", str))
             except ValidationError:
                 raise ImportProblem(
                     _('"%(url)s" is not a web address') % {"url": reference["url"]},
-                    reference.line,
+                    _line(reference),
                 ) from None
-        _unique(references, "order", _("references"), level.line)
-    _unique(levels, "number", _("levels"), version.line)
-    _unique(levels, "min_score", _("levels"), version.line)
+        _unique(references, "order", _("references"), _line(level))
+    _unique(levels, "number", _("levels"), _line(version))
+    _unique(levels, "min_score", _("levels"), _line(version))
 
 
 @dataclass(frozen=True)
@@ -268,7 +274,7 @@ def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
                     "options or bands; give the file a new version number"
                 )
                 % {"number": existing.number, "slug": questionnaire.slug},
-                version_document.line,
+                _line(version_document),
             )
         return ImportOutcome(existing, False, _update_advice(existing, version_document))
 
@@ -314,7 +320,7 @@ def import_questionnaire(text: str, *, publish: bool = True) -> ImportOutcome:
             version = versions.publish(version)
         except versions.PublishError as error:
             raise ImportProblem(
-                " ".join(problem.message for problem in error.problems), version_document.line
+                " ".join(problem.message for problem in error.problems), _line(version_document)
             ) from None
     return ImportOutcome(version, True, False)
 

@@ -76,7 +76,7 @@ def as_document(report: Report, *, notes: dict[int, str]) -> dict:
         "questionnaire": assessment.version.questionnaire.slug,
         "version": assessment.version.number,
         "started_at": assessment.created_at.isoformat(),
-        "completed_at": assessment.completed_at.isoformat(),
+        "completed_at": assessment.completed_at.isoformat() if assessment.completed_at else None,
         "total": result.total,
         "maximum": result.maximum,
         "applicable_points": result.applicable_total if result.scaled else None,

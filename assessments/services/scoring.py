@@ -114,6 +114,11 @@ class QuestionResult:
         return self.chosen is None
 
     @property
+    def points(self) -> int:
+        """The chosen option's score; none for "not applicable"."""
+        return 0 if self.chosen is None else self.chosen.score
+
+    @property
     def gap(self) -> int:
         return 0 if self.chosen is None else self.question.max_score - self.chosen.score
 
@@ -182,7 +187,9 @@ def score(version: VersionSpec, choices: Mapping[int, int | None], *, allow_draf
                 )
             question_results.append(QuestionResult(question, None, None))
             continue
-        chosen = question.option(choices[question.id])
+        option_id = choices[question.id]
+        assert option_id is not None  # "not applicable" was handled above
+        chosen = question.option(option_id)
         question_results.append(QuestionResult(question, chosen, question.next_option_up(chosen)))
     applicable = [item for item in question_results if not item.not_applicable]
     if not applicable:
@@ -190,14 +197,12 @@ def score(version: VersionSpec, choices: Mapping[int, int | None], *, allow_draf
             _("Every question is answered “not applicable”: answer at least one to be scored.")
         )
 
-    def scaled(items, questions):
-        """The points of `items` on the applicable questions, scaled to the range of all of
+    def scaled(items: list[QuestionResult], questions) -> int:
+        """The points of `items` (some applicable questions) scaled to the range of all of
         `questions`; with every question applicable, the points themselves."""
-        points = sum(item.chosen.score for item in items)
+        points = sum(item.points for item in items)
         if len(items) == len(questions):
             return points
-        if not items:
-            return None
         return scale(
             points,
             (sum(i.question.min_score for i in items), sum(i.question.max_score for i in items)),
@@ -205,19 +210,20 @@ def score(version: VersionSpec, choices: Mapping[int, int | None], *, allow_draf
         )
 
     total = scaled(applicable, version.questions)
-    dimensions = []
+    dimension_scores = []
     for dimension in sorted(version.dimensions, key=lambda dimension: dimension.order):
         members = [q for q in version.questions if q.dimension_key == dimension.key]
         answered = [i for i in applicable if i.question.dimension_key == dimension.key]
-        score = scaled(answered, members)
-        if score is None:
+        if answered:
+            score = scaled(answered, members)
+        else:
             # No applicable question in the dimension: it takes the overall share.
             score = scale(
                 total,
                 (version.min_score, version.max_score),
                 (sum(q.min_score for q in members), sum(q.max_score for q in members)),
             )
-        dimensions.append(
+        dimension_scores.append(
             DimensionScore(
                 key=dimension.key,
                 name=dimension.name,
@@ -225,19 +231,18 @@ def score(version: VersionSpec, choices: Mapping[int, int | None], *, allow_draf
                 maximum=sum(question.max_score for question in members),
             )
         )
-    dimensions = tuple(dimensions)
     level = version.level_for(total)
     higher_levels = [candidate for candidate in version.levels if candidate.min_score > total]
     next_level = min(higher_levels, key=lambda candidate: candidate.min_score, default=None)
     return Result(
         total=total,
         maximum=version.max_score,
-        dimensions=dimensions,
+        dimensions=tuple(dimension_scores),
         level=level,
         next_level=next_level,
         points_to_next_level=next_level.min_score - total if next_level else None,
         questions=tuple(question_results),
-        applicable_total=sum(item.chosen.score for item in applicable),
+        applicable_total=sum(item.points for item in applicable),
         applicable_maximum=sum(item.question.max_score for item in applicable),
     )
 

@@ -145,8 +145,9 @@ def _saved_answers(assessment: Assessment) -> tuple[tuple[int, int, str], ...]:
     )
 
 
-def choices_of(assessment: Assessment) -> dict[int, int]:
-    """The saved answers of `assessment` as question id -> option id."""
+def choices_of(assessment: Assessment) -> dict[int, int | None]:
+    """The saved answers of `assessment` as question id -> option id (None for "not
+    applicable")."""
     return {question: option for question, option, _note in _saved_answers(assessment)}
 
 
@@ -177,9 +178,10 @@ class TwoEndedPaginator(Paginator):
         if bottom <= self.count // 2:
             return super().page(number)
         from_end = self.count - top
-        rows = list(self.object_list.reverse()[from_end : from_end + (top - bottom)])
+        # Always a QuerySet here (the history lists), which can read from its other end.
+        rows = list(self.object_list.reverse()[from_end : from_end + (top - bottom)])  # type: ignore[attr-defined]
         rows.reverse()
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
 
 def assessments_of(user, page_number) -> Page:

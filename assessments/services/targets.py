@@ -95,7 +95,7 @@ class Gap:
         return self.level_reached is not False and not self.short
 
 
-def target_rows(target: Target) -> list[tuple[int, str, str, int, int]]:
+def target_rows(target: Target) -> list[tuple[int, str, str, int, str]]:
     """(question id, key, target answer text, target score, question text) per target
     answer, in question order."""
     return list(
@@ -129,9 +129,13 @@ def gap(target: Target, assessment: Assessment | None) -> Gap:
             )
     points = reached = None
     if target.level is not None:
-        total = assessment.total_score if assessment else 0
+        total = (assessment.total_score or 0) if assessment else 0
         points = max(target.level.min_score - total, 0)
-        reached = assessment is not None and assessment.level.number >= target.level.number
+        reached = (
+            assessment is not None
+            and assessment.level is not None
+            and assessment.level.number >= target.level.number
+        )
     return Gap(target=target, points=points, level_reached=reached, short=short)
 
 

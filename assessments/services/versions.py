@@ -160,6 +160,8 @@ def create_draft(source: QuestionnaireVersion) -> QuestionnaireVersion:
         .order_by("-number")
         .first()
     )
+    # `source` itself is among the versions, so there is always a latest one.
+    assert latest is not None
     draft = QuestionnaireVersion.objects.create(
         questionnaire_id=source.questionnaire_id, number=latest.number + 1, based_on=source
     )

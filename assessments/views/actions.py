@@ -46,8 +46,10 @@ def _origin(request, team):
         ).first()
     if number("round"):
         round = Round.objects.filter(team=team, pk=number("round")).first()
-    if assessment or round:
-        version_id = (assessment or round).version_id
+    origin = assessment or round
+    version_id: int | None
+    if origin is not None:
+        version_id = origin.version_id
     else:
         # A question the target needs, before the team has a result on it.
         published = selectors.published_version()

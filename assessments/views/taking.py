@@ -236,11 +236,12 @@ def submit(request, token):
     except assessments.AssessmentError as error:
         messages.error(request, str(error))
         return redirect("assessments:review", token=token)
-    if assessment.round_id is not None:
+    round = assessment.round
+    if round is not None:
         messages.success(
             request, _("Your answers are in. Here is how the team has answered so far.")
         )
-        return redirect(assessment.round)
+        return redirect(round)
     return redirect("assessments:results", token=token)
 
 

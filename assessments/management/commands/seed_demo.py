@@ -40,6 +40,8 @@ class Command(BaseCommand):
         if version is None:
             call_command("load_default_questionnaire", stdout=self.stdout)
             version = selectors.published_version()
+        if version is None:
+            raise CommandError("No questionnaire is published, and the default one did not load.")
         password = password or secrets.token_urlsafe(12)
         seeded = demo.seed(
             version=version,
