@@ -28,6 +28,14 @@ KEPT = [
 ]
 
 
+NOTES = """
+from assessments.models import Answer
+for answer in Answer.objects.filter(assessment__team__isnull=False).order_by("pk")[:40]:
+    answer.note = f"Evidence for answer {answer.pk}: the runbook, page {answer.pk % 7}"
+    answer.save(update_fields=["note"])
+"""
+
+
 @pytest.fixture
 def database_urls(tmp_path):
     """Two throwaway databases, the source and the one restored into, on the suite's kind of
@@ -83,6 +91,8 @@ def test_a_backup_taken_during_writes_restores_everything(tmp_path, database_url
     )
     try:
         manage(env, "seed_demo", "--sizes", "6,3", "--members", "3", "--password", "pw-1234567")
+        # Evidence on some answers, so that notes are among what must come back.
+        manage(env, "shell", "-c", NOTES)
         stop = threading.Event()
         written, failures = [], []
 
@@ -123,12 +133,15 @@ def test_a_backup_taken_during_writes_restores_everything(tmp_path, database_url
     assert len(completed) >= 9 + 2  # the seeded teams' results and the first written ones
     for key in completed:
         assert after[key] == before[key]
+    notes = 0
     for key, fields in after.items():
         if (
             key[0] == "assessments.answer"
             and ("assessments.assessment", fields["assessment"]) in completed
         ):
             assert before[key] == fields
+            notes += bool(fields["note"])
+    assert notes == 40
     # A second restore over the data is refused without --force.
     refused = manage(restored_env, "restore", str(tmp_path / "backup.dump"), check=False)
     assert refused.returncode != 0
