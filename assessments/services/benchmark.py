@@ -211,20 +211,28 @@ def _without(counts: dict[int, int], value) -> dict[int, int]:
     return counts
 
 
-def compare(assessment: Assessment) -> Comparison | None:
-    """How a completed result compares with its peers; None when the benchmark is off."""
-    total, maximum = assessment.total_score, assessment.max_score
-    if not settings.BENCHMARK_ENABLED or total is None or maximum is None:
+def peers_of(assessment: Assessment) -> Population | None:
+    """The counts `assessment` is compared with, from the cache for a few minutes; None when
+    the benchmark is off or the assessment is not completed."""
+    if not settings.BENCHMARK_ENABLED or not assessment.is_completed:
         return None
     version = assessment.version
-    dimension_names = selectors.dimension_names(version)
-    population = caching.for_a_while(
+    return caching.for_a_while(
         f"benchmark:{version.pk}:{assessment.team_id or 0}",
         settings.BENCHMARK_CACHE_SECONDS,
         lambda: _population(
-            comparable_versions(version), list(dimension_names), assessment.team_id
+            comparable_versions(version),
+            list(selectors.dimension_names(version)),
+            assessment.team_id,
         ),
     )
+
+
+def compare(assessment: Assessment, population: Population) -> Comparison:
+    """How a completed result compares with `population`, its peers (see `peers_of`)."""
+    total, maximum = assessment.total_score or 0, assessment.max_score or 0
+    version = assessment.version
+    dimension_names = selectors.dimension_names(version)
     questions = selectors.questions_with_options(version)
     chosen_ids = selectors.choices_of(assessment)
     # Question key -> the order of the option chosen: how answers are pooled across versions.
@@ -240,6 +248,7 @@ def compare(assessment: Assessment) -> Comparison | None:
     if (
         assessment.team_id is None
         and assessment.round_id is None
+        and assessment.completed_at is not None
         and assessment.completed_at <= population.computed_at
     ):
         # An assessment without a team is among the peers (unless it was completed after they

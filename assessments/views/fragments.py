@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from assessments import caching
-from assessments.services import charts, reports, selectors
+from assessments.services import benchmark, charts, reports, selectors
 
 
 def _kept(*key: object, render) -> SafeString:
@@ -186,6 +186,29 @@ def history_rows(
                 "team": team,
                 "assessments": assessments,
                 "several_questionnaires": several_questionnaires,
+            },
+        ),
+    )
+
+
+def how_you_compare(assessment, *, show_questions: bool) -> SafeString | None:
+    """ "How you compare" for a completed result. Its peers' counts are cached for a few
+    minutes and dated; the section drawn from them is kept under that date, so it is drawn
+    once per result each time they are counted again."""
+    peers = benchmark.peers_of(assessment)
+    if peers is None:
+        return None
+    return _kept(
+        "benchmark",
+        assessment.pk,
+        peers.computed_at.timestamp(),
+        show_questions,
+        render=lambda: render_to_string(
+            "assessments/_benchmark.html",
+            {
+                "comparison": benchmark.compare(assessment, peers),
+                "benchmark_id": "benchmark",
+                "show_questions": show_questions,
             },
         ),
     )

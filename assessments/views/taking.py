@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.forms import NOT_APPLICABLE, AnswerForm, TeamChoiceForm
 from assessments.services import (
     assessments,
-    benchmark,
     catalogue,
     reports,
     selectors,
@@ -263,7 +262,7 @@ def results(request, token):
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
             "claim_form": _claim_form(request, assessment),
-            "comparison": benchmark.compare(assessment),
+            "how_you_compare": fragments.how_you_compare(assessment, show_questions=True),
             **(_team_follow_up(assessment) if membership else {}),
         },
     )

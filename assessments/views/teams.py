@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import actions, benchmark, rounds, selectors, targets, teams
+from assessments.services import actions, rounds, selectors, targets, teams
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -83,7 +83,9 @@ def team_detail(request, team_id):
             "own_answers": own_answers,
             "open_actions": actions.open_actions(team, limit=OPEN_ACTIONS_SHOWN),
             "gap": gap,
-            "comparison": benchmark.compare(latest) if latest else None,
+            "how_you_compare": fragments.how_you_compare(latest, show_questions=False)
+            if latest
+            else None,
             # Actions planned from the target's gap start from the latest result.
             "plan_from": f"assessment={latest.pk}" if latest else "",
         },
