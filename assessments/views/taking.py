@@ -295,7 +295,8 @@ def results_json(request, token):
     )
     response = HttpResponse(document, content_type="application/json")
     response["Content-Disposition"] = (
-        f'attachment; filename="genaiops-assessment-{assessment.completed_at:%Y-%m-%d}.json"'
+        f'attachment; filename="{assessment.version.questionnaire.slug}-assessment-'
+        f'{assessment.completed_at:%Y-%m-%d}.json"'
     )
     return response
 
