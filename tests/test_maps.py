@@ -98,3 +98,9 @@ def test_results_are_numbered_and_those_on_one_spot_share_a_label():
     assert labels == ["", "2", "", "1, 3, 4"]
     assert drawn.legend == ((1, "a"), (2, "b"), (3, "c"), (4, "d"))
     assert genaiops_map([(4, 6, "a")]).legend == ()
+
+
+def test_the_last_tick_is_the_maximum_and_never_crowded():
+    drawn = genaiops_map([(6, 8, "")])
+    values = [tick.value for tick in drawn.y_ticks]
+    assert values[-1] == 16 and values[-2] <= 16 - 3 / 2

@@ -118,6 +118,9 @@ def _ticks(maximum: int, length: float, flip: bool) -> tuple[Tick, ...]:
     step = max(1, math.ceil(maximum / 6))
     values = list(range(0, maximum + 1, step))
     if values[-1] != maximum:
+        # The axis ends at its maximum; a step mark too close to it would crowd it.
+        if maximum - values[-1] < step / 2 and len(values) > 1:
+            values.pop()
         values.append(maximum)
     scale = length / maximum if maximum else 0
     return tuple(
