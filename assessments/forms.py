@@ -25,6 +25,16 @@ class NoteField(forms.CharField):
         return value.replace("\r\n", "\n") if value else value
 
 
+def id_in(data, name: str) -> int | None:
+    """The id `data[name]` (a query string or a form), when it is a whole number a database
+    id can hold; None otherwise."""
+    value = data.get(name, "")
+    # isdigit() alone admits digits such as "²" that int() refuses.
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
 # The value of the "not applicable" radio button, where a question offers it.
 NOT_APPLICABLE = "na"
 
@@ -212,13 +222,8 @@ class CompareForm(forms.Form):
     @staticmethod
     def requested_ids(data) -> list[int]:
         """The assessment ids asked for in `data`, where they are whole numbers."""
-        ids = []
-        for name in ("before", "after"):
-            value = data.get(name, "")
-            # isdigit() alone admits digits such as "²" that int() refuses.
-            if value.isascii() and value.isdigit() and len(value) < 19:
-                ids.append(int(value))
-        return ids
+        ids = (id_in(data, name) for name in ("before", "after"))
+        return [pk for pk in ids if pk is not None]
 
     def clean(self):
         cleaned = super().clean() or {}

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.support.http import Client, path_of, take_assessment  # noqa: E402
-from tests.support.servers import start_server, stop_server  # noqa: E402
+from tests.support.servers import rss_mb, start_server, stop_server, worker_pids  # noqa: E402
 
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
 SECONDS = float(os.environ.get("BENCH_SECONDS") or (1 if QUICK else 3))
@@ -228,18 +228,6 @@ def answering_client(base: str, seconds: float, threads: int = 4) -> Measure:
         measure.p50_ms, measure.p99_ms = cuts[49] * 1000, cuts[98] * 1000
     measure.errors = errors[0]
     return measure
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def export_memory(base: str, master: int, client: Client, team_id: int) -> list[str]:

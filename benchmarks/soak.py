@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import rss_mb, run, throwaway_database, worker_pids  # noqa: E402
+from benchmarks.run import run, throwaway_database  # noqa: E402
 from tests.support.http import Client, path_of  # noqa: E402
-from tests.support.servers import start_server, stop_server  # noqa: E402
+from tests.support.servers import rss_mb, start_server, stop_server, worker_pids  # noqa: E402
 
 SECONDS = float(os.environ.get("SOAK_SECONDS") or 300)
 PEOPLE = 32

@@ -14,23 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.http import Client, path_of
-from tests.support.servers import fetch, free_port, start_server, stop_server
+from tests.support.servers import fetch, free_port, start_server, stop_server, worker_pids
 
 HTTPS = {"X-Forwarded-Proto": "https"}
-
-
-def workers_of(master: int) -> set[int]:
-    """The pids of the processes whose parent is `master`."""
-    children = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == master:
-                children.add(int(entry.name))
-    return children
 
 
 def test_a_killed_worker_is_replaced_while_the_others_keep_serving(tmp_path):
@@ -38,7 +24,7 @@ def test_a_killed_worker_is_replaced_while_the_others_keep_serving(tmp_path):
         tmp_path, WEB_CONCURRENCY="2", DJANGO_TRUSTED_PROXY_COUNT="1"
     )
     try:
-        workers = workers_of(process.pid)
+        workers = set(worker_pids(process.pid))
         assert len(workers) == 2
         statuses: list[int | str] = []
         stop = threading.Event()
@@ -58,11 +44,11 @@ def test_a_killed_worker_is_replaced_while_the_others_keep_serving(tmp_path):
         os.kill(killed, signal.SIGKILL)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            now = workers_of(process.pid)
+            now = set(worker_pids(process.pid))
             if killed not in now and len(now) == 2:
                 break
             time.sleep(0.2)
-        replaced = workers_of(process.pid)
+        replaced = set(worker_pids(process.pid))
         time.sleep(1)
         stop.set()
         for thread in threads:

@@ -37,6 +37,38 @@ def next_step_text(question: scoring.QuestionSpec, chosen_option_id: int | None)
     return _("Get to: %(step)s") % {"step": target.text}
 
 
+def origin_of(
+    team: Team,
+    *,
+    assessment_id: int | None,
+    round_id: int | None,
+    question_id: int | None,
+) -> tuple[Assessment | None, Round | None, Question | None]:
+    """The team's completed result or round, and the question of it, that a new action comes
+    from; without a result or round, a question of the published version (one a target
+    needs). Ids that are not the team's give None."""
+    assessment = round = question = None
+    if assessment_id:
+        assessment = Assessment.objects.filter(
+            team=team, pk=assessment_id, status=Assessment.Status.COMPLETED
+        ).first()
+    if round_id:
+        round = Round.objects.filter(team=team, pk=round_id).first()
+    origin = assessment or round
+    if origin is not None:
+        version_id: int | None = origin.version_id
+    else:
+        published = selectors.published_version()
+        version_id = published.pk if published else None
+    if question_id and version_id:
+        question = (
+            Question.objects.select_related("version")
+            .filter(pk=question_id, version_id=version_id)
+            .first()
+        )
+    return assessment, round, question
+
+
 def suggested_text(
     question: Question, *, assessment: Assessment | None = None, round: Round | None = None
 ) -> str:

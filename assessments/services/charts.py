@@ -255,6 +255,7 @@ class StripCell:
     text: str
     count: int
     x: int
+    width: int
     bar_y: float
     bar_height: float
     median: bool
@@ -282,6 +283,7 @@ def distribution_strip(counts, median_id: int | None, agreed_id: int | None) -> 
                 text=option.text,
                 count=count,
                 x=index * STRIP_CELL,
+                width=STRIP_CELL,
                 bar_y=round(usable - height + 2, 1),
                 bar_height=height,
                 median=option.id == median_id,

@@ -18,7 +18,8 @@ from assessments.models import (
     Round,
     Team,
 )
-from assessments.services import agreement, assessments, catalogue, selectors
+from assessments.services import agreement, assessments, catalogue, charts, selectors
+from assessments.services.charts import Strip
 
 
 class RoundError(Exception):
@@ -167,6 +168,10 @@ class Participant:
     assessment: Assessment | None
 
     @property
+    def name(self) -> str:
+        return display_name(self.membership.user)
+
+    @property
     def has_submitted(self) -> bool:
         return self.assessment is not None and self.assessment.is_completed
 
@@ -185,6 +190,10 @@ class RoundView:
     def not_submitted(self) -> list[Participant]:
         return [p for p in self.participants if not p.has_submitted]
 
+    def agreed_scores(self) -> dict[str, int]:
+        """Question key -> the agreed answer's score, where there is one."""
+        return {q.question.key: q.agreed.score for q in self.agreement.questions if q.agreed}
+
     def participant(self, user) -> Participant | None:
         return next((p for p in self.participants if p.membership.user_id == user.pk), None)
 
@@ -195,6 +204,19 @@ class RoundView:
             return True
         mine = self.participant(user)
         return mine is not None and mine.has_submitted
+
+
+def questions_with_strips(view: RoundView) -> list[tuple[agreement.QuestionAgreement, Strip]]:
+    """Each question of the round, most disagreement first, with its distribution strip."""
+    return [
+        (
+            q,
+            charts.distribution_strip(
+                q.counts, q.median.id if q.median else None, q.agreed.id if q.agreed else None
+            ),
+        )
+        for q in view.agreement.questions
+    ]
 
 
 def round_or_404(team: Team, round_id: int) -> Round:
@@ -266,8 +288,8 @@ def as_document(view: RoundView) -> dict:
         "opened_at": round.opened_at.isoformat(),
         "closes_on": round.closes_on.isoformat() if round.closes_on else None,
         "closed_at": round.closed_at.isoformat() if round.closed_at else None,
-        "submitted": [display_name(p.membership.user) for p in view.submitted],
-        "not_submitted": [display_name(p.membership.user) for p in view.not_submitted],
+        "submitted": [p.name for p in view.submitted],
+        "not_submitted": [p.name for p in view.not_submitted],
         "alignment": view.agreement.alignment,
         "dimensions": [
             {"key": d.dimension.key, "name": d.dimension.name, "alignment": d.alignment}

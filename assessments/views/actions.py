@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.forms import ActionForm
-from assessments.models import Assessment, Question, Round
+from assessments.forms import ActionForm, id_in
 from assessments.services import actions, selectors
 
 
@@ -30,37 +29,14 @@ def action_list(request, team_id):
 
 
 def _origin(request, team):
-    """Where a new action comes from, read from the query string or the form: a question of
-    one of the team's results or rounds (or of the published version). Ids that are not the
-    team's are ignored."""
+    """Where a new action comes from, as the query string or the form names it."""
     data = request.POST if request.method == "POST" else request.GET
-
-    def number(name):
-        value = data.get(name, "")
-        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-    assessment = round = question = None
-    if number("assessment"):
-        assessment = Assessment.objects.filter(
-            team=team, pk=number("assessment"), status=Assessment.Status.COMPLETED
-        ).first()
-    if number("round"):
-        round = Round.objects.filter(team=team, pk=number("round")).first()
-    origin = assessment or round
-    version_id: int | None
-    if origin is not None:
-        version_id = origin.version_id
-    else:
-        # A question the target needs, before the team has a result on it.
-        published = selectors.published_version()
-        version_id = published.pk if published else None
-    if number("question") and version_id:
-        question = (
-            Question.objects.select_related("version")
-            .filter(pk=number("question"), version_id=version_id)
-            .first()
-        )
-    return assessment, round, question
+    return actions.origin_of(
+        team,
+        assessment_id=id_in(data, "assessment"),
+        round_id=id_in(data, "round"),
+        question_id=id_in(data, "question"),
+    )
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AgreedAnswerForm, RoundForm
-from assessments.services import actions, catalogue, charts, rounds, selectors
+from assessments.services import actions, catalogue, rounds, selectors
 
 
 def _round_for(request, team_id, round_id):
@@ -59,21 +59,6 @@ def round_detail(request, team_id, round_id):
     membership, round = _round_for(request, team_id, round_id)
     view = rounds.round_view(round)
     can_see = view.can_see_answers(request.user)
-    questions = []
-    movements = []
-    if can_see:
-        questions = [
-            (
-                q,
-                charts.distribution_strip(
-                    q.counts, q.median.id if q.median else None, q.agreed.id if q.agreed else None
-                ),
-            )
-            for q in view.agreement.questions
-        ]
-        movements = actions.movements(
-            round, {q.question.key: q.agreed.score for q in view.agreement.questions if q.agreed}
-        )
     return render(
         request,
         "rounds/detail.html",
@@ -85,8 +70,8 @@ def round_detail(request, team_id, round_id):
             "view": view,
             "me": view.participant(request.user),
             "can_see": can_see,
-            "questions": questions,
-            "movements": movements,
+            "questions": rounds.questions_with_strips(view) if can_see else [],
+            "movements": actions.movements(round, view.agreed_scores()) if can_see else [],
             "can_agree": membership.is_owner and round.is_closed and not round.is_recorded,
         },
     )

@@ -95,3 +95,17 @@ def stop_server(process):
     except subprocess.TimeoutExpired:
         process.kill()
         raise
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers of the master `master`."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def rss_mb(pid: int) -> float:
+    """The resident memory of process `pid`, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
