@@ -23,8 +23,18 @@ _local: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-def immutable(key: str, compute):
+def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
     """The value under `key`: from this process, else the shared cache, else `compute()`."""
+    value = kept(key)
+    if value is None:
+        value = compute()
+        keep(key, value, seconds=seconds)
+    return value
+
+
+def kept(key: str):
+    """The value under `key`, from this process or else the shared cache; None if neither
+    has it."""
     with _lock:
         if key in _local:
             _local.move_to_end(key)
@@ -34,18 +44,27 @@ def immutable(key: str, compute):
     except Exception:
         # The shared cache only saves work: when it is down, pages are computed, not refused.
         log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
-        value = None
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, SHARED_SECONDS)
-        except Exception:
-            log.warning("The shared cache could not be written")
+        return None
+    if value is not None:
+        _keep_local(key, value)
+    return value
+
+
+def keep(key: str, value, *, seconds: int = SHARED_SECONDS) -> None:
+    """Keep `value` under `key` in this process and, for `seconds`, in the shared cache."""
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        log.warning("The shared cache could not be written")
+    _keep_local(key, value)
+
+
+def _keep_local(key: str, value) -> None:
     with _lock:
         _local[key] = value
+        _local.move_to_end(key)
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
-    return value
 
 
 def forget_local() -> None:

@@ -22,6 +22,9 @@ from assessments.models.rounds import REASON_LENGTH, AgreedAnswer, Round
 from assessments.models.targets import Target, TargetAnswer
 from assessments.models.teams import Invitation, Membership, Team, new_token
 
+# The signal receivers that date the pages kept whole.
+from assessments.models import stamps  # noqa: F401  isort: skip
+
 __all__ = [
     "ACTION_LENGTH",
     "NOTE_LENGTH",

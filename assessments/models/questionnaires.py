@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -342,17 +340,3 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.title
-
-
-@receiver([post_save, post_delete], sender=Level)
-@receiver([post_save, post_delete], sender=Reference)
-def advice_revised(sender, instance, **kwargs):
-    """Any change to a level or a reference (admin, import, deletion) dates the version's
-    advice anew."""
-    versions = (
-        QuestionnaireVersion.objects.filter(pk=instance.version_id)
-        if sender is Level
-        # By the level's id: in a cascade the level itself may already be gone.
-        else QuestionnaireVersion.objects.filter(levels__pk=instance.level_id)
-    )
-    versions.update(advice_revised_at=timezone.now())

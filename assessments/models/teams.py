@@ -9,17 +9,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class TeamQuerySet(models.QuerySet):
+    def touch(self) -> int:
+        """Date these teams' pages anew: whatever they show has changed (see
+        `assessments.models.stamps`)."""
+        return self.update(changed_at=timezone.now())
+
+
 class Team(models.Model):
     """People who keep their assessments together."""
 
     name = models.CharField(_("name"), max_length=100)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Moved on, in the same transaction, by every change to what the team's pages show; the
+    # pages are kept under it.
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Membership",
         related_name="teams",
         verbose_name=_("members"),
     )
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -28,6 +40,13 @@ class Team(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.changed_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "changed_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("assessments:team", args=[self.pk])

@@ -7,6 +7,7 @@ figures are cached for a few minutes (BENCHMARK_CACHE_SECONDS) and shown only wh
 BENCHMARK_MIN_GROUPS teams or respondents contribute, so nothing identifies a team.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -209,6 +210,12 @@ def _without(counts: dict[int, int], value) -> dict[int, int]:
     if counts.get(value):
         counts[value] -= 1
     return counts
+
+
+def window() -> int:
+    """The few-minute window the peers' counts are kept for (`BENCHMARK_CACHE_SECONDS`):
+    pages that show how a result compares are kept no longer than it."""
+    return int(time.time() // max(1, settings.BENCHMARK_CACHE_SECONDS))
 
 
 def peers_of(assessment: Assessment) -> Population | None:

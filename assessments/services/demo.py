@@ -112,6 +112,8 @@ def seed(
                 ),
                 batch_size=BATCH,
             )
+        # Bulk inserts send no signals: date the team's pages after its history is in.
+        Team.objects.filter(pk=team.pk).touch()
         seeded.append(SeededTeam(team, usernames, size))
     if seeded and members >= 2:
         seed_rounds(seeded[0].team, rng, version.questionnaire.slug)

@@ -85,7 +85,9 @@ def answers_of(*, round: Round, membership: Membership) -> Assessment:
 def close_round(*, round: Round, membership: Membership) -> Round:
     """Stop taking answers; whoever has not submitted is listed as not answered."""
     _require_owner(membership, round.team)
-    Round.objects.filter(pk=round.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+    with transaction.atomic():
+        Round.objects.filter(pk=round.pk, closed_at__isnull=True).update(closed_at=timezone.now())
+        Team.objects.filter(pk=round.team_id).touch()
     round.refresh_from_db(fields=["closed_at"])
     return round
 

@@ -100,6 +100,7 @@ def transfer_ownership(team: Team, current: Membership, new_owner: Membership) -
         return
     Membership.objects.filter(pk=new_owner.pk).update(role=Membership.Role.OWNER)
     Membership.objects.filter(pk=current.pk).update(role=Membership.Role.MEMBER)
+    Team.objects.filter(pk=team.pk).touch()
 
 
 def start_for_team(version: QuestionnaireVersion, user, team: Team | None) -> Assessment:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from assessments.forms import CompareForm
 from assessments.services import history, selectors
 from assessments.views import fragments
+from assessments.views.pages import kept_page
 
 # The compare form offers the latest this many; any other is reached by its id.
 COMPARE_CHOICES = 50
@@ -18,7 +19,11 @@ COMPARE_CHOICES = 50
 @require_safe
 def compare(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
-    team = membership.team
+    stamp = (membership.team.changed_at, request.GET.get("before"), request.GET.get("after"))
+    return kept_page(request, stamp, lambda kept: _compare(request, membership.team, kept))
+
+
+def _compare(request, team, kept):
     choices = selectors.compare_choices(
         team, count=COMPARE_CHOICES, requested=CompareForm.requested_ids(request.GET)
     )
@@ -26,7 +31,7 @@ def compare(request, team_id):
     chosen = "before" in request.GET or "after" in request.GET
     form = CompareForm(choices, request.GET if chosen else None)
     if form.is_bound and not form.is_valid():
-        context = {"team": team, "form": form, "comparison": None}
+        context = {"team": team, "form": form, "comparison": None, **kept}
         return render(request, "teams/compare.html", context, status=400)
     pair = (form.cleaned_data["before"], form.cleaned_data["after"]) if form.is_bound else None
 
@@ -47,7 +52,7 @@ def compare(request, team_id):
         return context
 
     body = fragments.comparison(team, choices, pair, comparison_context)
-    return render(request, "teams/compare.html", {"team": team, "body": body})
+    return render(request, "teams/compare.html", {"team": team, "body": body, **kept})
 
 
 def _history_rows(team, *, qualified: bool):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.services import selectors, teams
 from assessments.views import fragments
+from assessments.views.pages import kept_page
 
 
 @require_POST
@@ -48,6 +49,13 @@ def shared(request, token):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
         return render(request, "teams/share_revoked.html", status=410)
+    assessment = link.assessment
+    version = assessment.version
+    stamp = (link.pk, link.include_notes, assessment.updated_at, version.advice_revised_at)
+    return kept_page(request, stamp, lambda kept: _shared(request, link, kept))
+
+
+def _shared(request, link, kept):
     return render(
         request,
         "assessments/results.html",
@@ -56,5 +64,6 @@ def shared(request, token):
             "questionnaire": link.assessment.version.questionnaire,
             "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
             "shared": True,
+            **kept,
         },
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.forms import NOT_APPLICABLE, AnswerForm, TeamChoiceForm
 from assessments.services import (
     assessments,
+    benchmark,
     catalogue,
     reports,
     selectors,
@@ -25,12 +26,21 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
+from assessments.views.pages import kept_page
 
 
 @require_safe
 def home(request):
     entries = catalogue.entries()
     memberships = selectors.memberships_of(request.user)
+    stamp = (
+        [(e.version.pk, e.version.advice_revised_at) for e in entries],
+        _teams_named(memberships),
+    )
+    return kept_page(request, stamp, lambda kept: _home(request, entries, memberships, kept))
+
+
+def _home(request, entries, memberships, kept):
     if len(entries) == 1:
         # A single questionnaire: the home page is its own, as it always was.
         version = entries[0].version
@@ -42,6 +52,7 @@ def home(request):
                 "questionnaire": version.questionnaire,
                 "levels": fragments.level_list(version),
                 "team_form": TeamChoiceForm(memberships) if memberships else None,
+                **kept,
             },
         )
     return render(
@@ -57,6 +68,7 @@ def home(request):
                 )
                 for entry in entries
             ],
+            **kept,
         },
     )
 
@@ -124,7 +136,6 @@ def question(request, token, order):
         return redirect("assessments:results", token=token)
     questions = selectors.questions_with_options(assessment.version)
     current = selectors.question_by_order(questions, order)
-    answered = selectors.choices_of(assessment)
     position = questions.index(current)
     if request.method == "POST":
         form = AnswerForm(current, request.POST)
@@ -157,8 +168,22 @@ def question(request, token, order):
             return redirect(
                 "assessments:question", token=token, order=questions[position - 1].order
             )
-    else:
-        initial = {"option": _shown_choice(answered, current)} if current.pk in answered else {}
+        return _question_page(request, assessment, questions, position, form, {})
+    return kept_page(
+        request,
+        (assessment.pk, assessment.updated_at),
+        lambda kept: _question_page(request, assessment, questions, position, None, kept),
+    )
+
+
+def _question_page(request, assessment, questions, position, form, kept):
+    """The question at `position`: with `form` when it was sent with errors, else with the
+    saved answer and note."""
+    current = questions[position]
+    answered = selectors.choices_of(assessment)
+    chosen = _shown_choice(answered, current) if current.pk in answered else None
+    if form is None:
+        initial = {"option": chosen} if chosen is not None else {}
         initial["note"] = selectors.notes_of(assessment).get(current.pk, "")
         form = AnswerForm(current, initial=initial)
     return render(
@@ -173,15 +198,13 @@ def question(request, token, order):
             "form_html": None
             if form.is_bound
             else fragments.question_form(
-                current,
-                assessment.version,
-                _shown_choice(answered, current) if current.pk in answered else None,
-                lambda: render_crispy_form(form),
+                current, assessment.version, chosen, lambda: render_crispy_form(form)
             ),
             "position": position + 1,
             "count": len(questions),
             "answered_count": len(answered),
             "previous": questions[position - 1] if position > 0 else None,
+            **kept,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -200,6 +223,16 @@ def review(request, token):
     assessment = opened.assessment
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
+    claimable_into = _claimable_into(request, assessment)
+    return kept_page(
+        request,
+        (assessment.pk, assessment.updated_at, opened.can_change, _teams_named(claimable_into)),
+        lambda kept: _review(request, opened, claimable_into, kept),
+    )
+
+
+def _review(request, opened, claimable_into, kept):
+    assessment = opened.assessment
     questions = selectors.questions_with_options(assessment.version)
     rows = reports.review_rows(
         questions, selectors.choices_of(assessment), selectors.notes_of(assessment)
@@ -214,17 +247,27 @@ def review(request, token):
             "answers_table": fragments.review_answers(assessment, rows, missing, opened.can_change),
             "missing": missing,
             "can_change": opened.can_change,
-            "claim_form": _claim_form(request, assessment),
+            "claim_form": _claim_form(claimable_into),
+            **kept,
         },
     )
 
 
-def _claim_form(request, assessment):
+def _claimable_into(request, assessment) -> list:
+    """The viewer's memberships, when they may add the assessment to one of their teams."""
+    if request.user.is_authenticated and teams.can_claim(assessment, request.user):
+        return selectors.memberships_of(request.user)
+    return []
+
+
+def _claim_form(memberships):
     """The form to add the assessment to one of the viewer's teams, when they may."""
-    memberships = selectors.memberships_of(request.user)
-    if memberships and teams.can_claim(assessment, request.user):
-        return TeamChoiceForm(memberships, allow_personal=False)
-    return None
+    return TeamChoiceForm(memberships, allow_personal=False) if memberships else None
+
+
+def _teams_named(memberships) -> list:
+    """What a page shows of the viewer's teams: in the stamp of the pages that list them."""
+    return [(m.team_id, m.team.name) for m in memberships]
 
 
 @require_POST
@@ -252,6 +295,23 @@ def results(request, token):
     if not assessment.is_completed:
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
+    claimable_into = _claimable_into(request, assessment)
+    stamp = (
+        assessment.pk,
+        assessment.updated_at,
+        assessment.version.advice_revised_at,
+        # A team's result shows its share links, target and actions: all date the team.
+        assessment.team.changed_at if membership else None,
+        membership.role if membership else None,
+        _teams_named(claimable_into),
+        benchmark.window(),
+    )
+    return kept_page(
+        request, stamp, lambda kept: _results(request, assessment, membership, claimable_into, kept)
+    )
+
+
+def _results(request, assessment, membership, claimable_into, kept):
     return render(
         request,
         "assessments/results.html",
@@ -261,9 +321,10 @@ def results(request, token):
             "result_body": fragments.result_body(assessment, include_notes=True),
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
-            "claim_form": _claim_form(request, assessment),
+            "claim_form": _claim_form(claimable_into),
             "how_you_compare": fragments.how_you_compare(assessment, show_questions=True),
             **(_team_follow_up(assessment) if membership else {}),
+            **kept,
         },
     )
 
@@ -334,6 +395,11 @@ def delete(request, token):
 @login_required
 @require_safe
 def mine(request):
+    stamp = (selectors.own_assessments_stamp(request.user), request.GET.get("page"))
+    return kept_page(request, stamp, lambda kept: _mine(request, kept))
+
+
+def _mine(request, kept):
     page = selectors.assessments_of(request.user, request.GET.get("page"))
     return render(
         request,
@@ -341,6 +407,7 @@ def mine(request):
         {
             "page": page,
             "rows": fragments.history_rows("assessments/_mine_rows.html", page.object_list),
+            **kept,
         },
     )
 

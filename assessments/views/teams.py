@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import actions, rounds, selectors, targets, teams
+from assessments.services import actions, benchmark, rounds, selectors, targets, teams
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
+from assessments.views.pages import kept_page
 
 
 @never_cache
@@ -48,6 +50,20 @@ OPEN_ACTIONS_SHOWN = 10
 @require_safe
 def team_detail(request, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
+    team = membership.team
+    stamp = (
+        team.changed_at,
+        membership.role,
+        # Overdue actions and a round's closing date are told by the date.
+        timezone.localdate(),
+        benchmark.window(),
+        request.GET.get("page"),
+        request.GET.get("questionnaire"),
+    )
+    return kept_page(request, stamp, lambda kept: _team_detail(request, membership, kept))
+
+
+def _team_detail(request, membership, kept):
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
     questionnaires = selectors.team_questionnaires(team)
@@ -88,6 +104,7 @@ def team_detail(request, team_id):
             else None,
             # Actions planned from the target's gap start from the latest result.
             "plan_from": f"assessment={latest.pk}" if latest else "",
+            **kept,
         },
     )
 

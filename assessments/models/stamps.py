@@ -1,0 +1,103 @@
+"""What dates the pages kept whole (`assessments.views.pages`).
+
+A team's pages are kept under `Team.changed_at`; any save or deletion of something they show
+(an assessment, a member, a round, an action, a target, a share link, a member's name) moves it
+on in the same transaction, so the next request, in any process, draws them afresh. Services
+that change rows with `update()` or `bulk_create()`, which send no signals, touch the team
+themselves. Any change to a questionnaire's wording or advice dates its versions' advice
+(`QuestionnaireVersion.advice_revised_at`) and every team's pages, as level names and
+references appear on them.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from assessments.models.actions import Action, ActionChange
+from assessments.models.assessments import Answer, Assessment, ShareLink
+from assessments.models.questionnaires import Level, Questionnaire, QuestionnaireVersion, Reference
+from assessments.models.rounds import AgreedAnswer, Round
+from assessments.models.targets import Target, TargetAnswer
+from assessments.models.teams import Invitation, Membership, Team
+
+
+def teams_of_assessment(assessment_id: int):
+    """The team an assessment belongs to, directly or through its round."""
+    return Team.objects.filter(
+        Q(pk__in=Assessment.objects.filter(pk=assessment_id).values("team_id"))
+        | Q(pk__in=Round.objects.filter(member_assessments__pk=assessment_id).values("team_id"))
+    )
+
+
+@receiver([post_save, post_delete], sender=Membership)
+@receiver([post_save, post_delete], sender=Invitation)
+@receiver([post_save, post_delete], sender=Round)
+@receiver([post_save, post_delete], sender=Action)
+@receiver([post_save, post_delete], sender=Target)
+def team_row_changed(sender, instance, **kwargs):
+    Team.objects.filter(pk=instance.team_id).touch()
+
+
+@receiver([post_save, post_delete], sender=Assessment)
+def assessment_changed(sender, instance, **kwargs):
+    if instance.team_id:
+        Team.objects.filter(pk=instance.team_id).touch()
+    if instance.round_id:
+        Team.objects.filter(rounds__pk=instance.round_id).touch()
+
+
+@receiver([post_save, post_delete], sender=Answer)
+@receiver([post_save, post_delete], sender=ShareLink)
+def assessment_part_changed(sender, instance, **kwargs):
+    if sender.assessment.is_cached(instance):
+        # Saving an answer goes through its assessment: no query for one without a team.
+        assessment_changed(Assessment, instance.assessment)
+    else:
+        teams_of_assessment(instance.assessment_id).touch()
+
+
+@receiver([post_save, post_delete], sender=AgreedAnswer)
+def agreed_answer_changed(sender, instance, **kwargs):
+    Team.objects.filter(rounds__pk=instance.round_id).touch()
+
+
+@receiver([post_save, post_delete], sender=ActionChange)
+def action_change_recorded(sender, instance, **kwargs):
+    Team.objects.filter(actions__pk=instance.action_id).touch()
+
+
+@receiver([post_save, post_delete], sender=TargetAnswer)
+def target_answer_changed(sender, instance, **kwargs):
+    Team.objects.filter(target__pk=instance.target_id).touch()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def member_renamed(sender, instance, update_fields=None, **kwargs):
+    # Signing in saves the last login only: nothing any page shows.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    Team.objects.filter(memberships__user_id=instance.pk).touch()
+
+
+@receiver([post_save, post_delete], sender=Questionnaire)
+@receiver([post_save, post_delete], sender=QuestionnaireVersion)
+@receiver([post_save, post_delete], sender=Level)
+@receiver([post_save, post_delete], sender=Reference)
+def content_changed(sender, instance, **kwargs):
+    """Any change to a questionnaire, a version, a level or a reference (admin, import,
+    publication, deletion) dates the advice of the versions concerned anew, and every team's
+    pages."""
+    now = timezone.now()
+    if sender is Questionnaire:
+        versions = QuestionnaireVersion.objects.filter(questionnaire_id=instance.pk)
+    elif sender is QuestionnaireVersion:
+        versions = QuestionnaireVersion.objects.filter(pk=instance.pk)
+    elif sender is Level:
+        versions = QuestionnaireVersion.objects.filter(pk=instance.version_id)
+    else:
+        # By the level's id: in a cascade the level itself may already be gone.
+        versions = QuestionnaireVersion.objects.filter(levels__pk=instance.level_id)
+    versions.update(advice_revised_at=now)
+    Team.objects.touch()
