@@ -25,10 +25,13 @@ def queries(client, url):
 def test_a_published_version_is_loaded_once(client, answered):
     assessment = answered([2] * 7)
     url = reverse("assessments:question", args=[assessment.token, 7])
-    # The assessment, the questions, their options, and the answers with their notes.
-    assert queries(client, url) == 4
-    # Then the version's structure and the answers saved so far come from the cache.
+    # The page's stamp, the assessment, the questions, their options, and the answers with
+    # their notes.
+    assert queries(client, url) == 5
+    # Then the page is kept whole under its stamp.
     assert queries(client, url) == 1
+    # Another question of the same version: its structure and the answers come from the cache.
+    assert queries(client, reverse("assessments:question", args=[assessment.token, 6])) == 2
 
 
 def test_a_draft_is_never_cached(default_version):

@@ -88,7 +88,7 @@ def member_renamed(sender, instance, update_fields=None, **kwargs):
 def content_changed(sender, instance, **kwargs):
     """Any change to a questionnaire, a version, a level or a reference (admin, import,
     publication, deletion) dates the advice of the versions concerned anew, and every team's
-    pages."""
+    pages unless only a draft changed."""
     now = timezone.now()
     if sender is Questionnaire:
         versions = QuestionnaireVersion.objects.filter(questionnaire_id=instance.pk)
@@ -100,4 +100,9 @@ def content_changed(sender, instance, **kwargs):
         # By the level's id: in a cascade the level itself may already be gone.
         versions = QuestionnaireVersion.objects.filter(levels__pk=instance.level_id)
     versions.update(advice_revised_at=now)
-    Team.objects.touch()
+    # Drafts show on no team's page: editing one dates nothing else.
+    if (
+        sender is Questionnaire
+        or versions.exclude(status=QuestionnaireVersion.Status.DRAFT).exists()
+    ):
+        Team.objects.touch()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from itertools import batched
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -197,17 +197,6 @@ def assessments_of(user, page_number) -> Page:
         .order_by("-created_at", "-pk")
     )
     return TwoEndedPaginator(assessments, PAGE_SIZE).get_page(page_number)
-
-
-def own_assessments_stamp(user) -> tuple:
-    """What dates a user's `/mine/` pages: how many assessments they own, when one was last
-    saved, the latest advice of their versions, and the teams they belong to as last changed
-    (a team's changes include assessments claimed into it)."""
-    own = Assessment.objects.filter(owner=user).aggregate(
-        count=Count("pk"), saved=Max("updated_at"), advice=Max("version__advice_revised_at")
-    )
-    teams = Membership.objects.filter(user=user).values_list("team_id", "team__changed_at")
-    return (own["count"], own["saved"], own["advice"], sorted(teams))
 
 
 def memberships_of(user) -> list[Membership]:

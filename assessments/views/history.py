@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.forms import CompareForm
-from assessments.services import history, selectors
+from assessments.services import history, selectors, stamps
 from assessments.views import fragments
 from assessments.views.pages import kept_page
 
@@ -18,12 +18,16 @@ COMPARE_CHOICES = 50
 @never_cache
 @require_safe
 def compare(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    stamp = (membership.team.changed_at, request.GET.get("before"), request.GET.get("after"))
-    return kept_page(request, stamp, lambda kept: _compare(request, membership.team, kept))
+    stamp = (
+        stamps.of_team(team_id, request.user),
+        request.GET.get("before"),
+        request.GET.get("after"),
+    )
+    return kept_page(request, stamp, lambda kept: _compare(request, team_id, kept))
 
 
-def _compare(request, team, kept):
+def _compare(request, team_id, kept):
+    team = selectors.membership_or_404(request.user, team_id).team
     choices = selectors.compare_choices(
         team, count=COMPARE_CHOICES, requested=CompareForm.requested_ids(request.GET)
     )

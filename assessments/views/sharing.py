@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.services import selectors, teams
+from assessments.services import selectors, stamps, teams
 from assessments.views import fragments
 from assessments.views.pages import kept_page
 
@@ -46,16 +46,14 @@ def revoke_share(request, team_id, assessment_id, link_id):
 @never_cache
 @require_safe
 def shared(request, token):
+    stamp = stamps.of_share_link(token)
+    return kept_page(request, stamp, lambda kept: _shared(request, token, kept))
+
+
+def _shared(request, token, kept):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
         return render(request, "teams/share_revoked.html", status=410)
-    assessment = link.assessment
-    version = assessment.version
-    stamp = (link.pk, link.include_notes, assessment.updated_at, version.advice_revised_at)
-    return kept_page(request, stamp, lambda kept: _shared(request, link, kept))
-
-
-def _shared(request, link, kept):
     return render(
         request,
         "assessments/results.html",

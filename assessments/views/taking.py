@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,6 +21,7 @@ from assessments.services import (
     catalogue,
     reports,
     selectors,
+    stamps,
     targets,
     teams,
 )
@@ -31,16 +33,13 @@ from assessments.views.pages import kept_page
 
 @require_safe
 def home(request):
+    stamp = (stamps.of_catalogue(), stamps.teams_of(request.user))
+    return kept_page(request, stamp, lambda kept: _home(request, kept))
+
+
+def _home(request, kept):
     entries = catalogue.entries()
     memberships = selectors.memberships_of(request.user)
-    stamp = (
-        [(e.version.pk, e.version.advice_revised_at) for e in entries],
-        _teams_named(memberships),
-    )
-    return kept_page(request, stamp, lambda kept: _home(request, entries, memberships, kept))
-
-
-def _home(request, entries, memberships, kept):
     if len(entries) == 1:
         # A single questionnaire: the home page is its own, as it always was.
         version = entries[0].version
@@ -130,6 +129,18 @@ def resume(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def question(request, token, order):
+    if request.method == "POST":
+        return _question(request, token, order, None)
+    return kept_page(
+        request,
+        _assessment_stamp(request, token),
+        lambda kept: _question(request, token, order, kept),
+    )
+
+
+def _question(request, token, order, kept):
+    """Save an answer (POST), or show the question with the saved answer, `kept` for the
+    page kept whole."""
     assessment = assessment_for(request, token, change=True).assessment
     if assessment.is_completed:
         messages.info(request, _("This assessment is completed; here is its result."))
@@ -169,11 +180,7 @@ def question(request, token, order):
                 "assessments:question", token=token, order=questions[position - 1].order
             )
         return _question_page(request, assessment, questions, position, form, {})
-    return kept_page(
-        request,
-        (assessment.pk, assessment.updated_at),
-        lambda kept: _question_page(request, assessment, questions, position, None, kept),
-    )
+    return _question_page(request, assessment, questions, position, None, kept)
 
 
 def _question_page(request, assessment, questions, position, form, kept):
@@ -219,20 +226,19 @@ def _shown_choice(answered, question):
 @never_cache
 @require_safe
 def review(request, token):
+    stamp = _assessment_stamp(request, token)
+    return kept_page(
+        request,
+        (stamp, _claimable_stamp(request, stamp)),
+        lambda kept: _review(request, token, kept),
+    )
+
+
+def _review(request, token, kept):
     opened = assessment_for(request, token)
     assessment = opened.assessment
     if assessment.is_completed:
         return redirect("assessments:results", token=token)
-    claimable_into = _claimable_into(request, assessment)
-    return kept_page(
-        request,
-        (assessment.pk, assessment.updated_at, opened.can_change, _teams_named(claimable_into)),
-        lambda kept: _review(request, opened, claimable_into, kept),
-    )
-
-
-def _review(request, opened, claimable_into, kept):
-    assessment = opened.assessment
     questions = selectors.questions_with_options(assessment.version)
     rows = reports.review_rows(
         questions, selectors.choices_of(assessment), selectors.notes_of(assessment)
@@ -247,10 +253,26 @@ def _review(request, opened, claimable_into, kept):
             "answers_table": fragments.review_answers(assessment, rows, missing, opened.can_change),
             "missing": missing,
             "can_change": opened.can_change,
-            "claim_form": _claim_form(claimable_into),
+            "claim_form": _claim_form(_claimable_into(request, assessment)),
             **kept,
         },
     )
+
+
+def _assessment_stamp(request, token) -> tuple:
+    """What an assessment's pages are kept under (see `stamps.of_assessment`); a round's
+    answers also stop being taken at its closing date."""
+    row = stamps.of_assessment(token, request.user)
+    round_id = row[3]
+    return (row, timezone.localdate() if round_id else None)
+
+
+def _claimable_stamp(request, stamp) -> list:
+    """The viewer's teams, when the page offers to add the assessment to one of them."""
+    _id, owner_id, team_id, round_id, *_rest = stamp[0]
+    if team_id is None and round_id is None and owner_id in (None, request.user.pk):
+        return stamps.teams_of(request.user)
+    return []
 
 
 def _claimable_into(request, assessment) -> list:
@@ -263,11 +285,6 @@ def _claimable_into(request, assessment) -> list:
 def _claim_form(memberships):
     """The form to add the assessment to one of the viewer's teams, when they may."""
     return TeamChoiceForm(memberships, allow_personal=False) if memberships else None
-
-
-def _teams_named(memberships) -> list:
-    """What a page shows of the viewer's teams: in the stamp of the pages that list them."""
-    return [(m.team_id, m.team.name) for m in memberships]
 
 
 @require_POST
@@ -290,28 +307,20 @@ def submit(request, token):
 @never_cache
 @require_safe
 def results(request, token):
+    stamp = _assessment_stamp(request, token)
+    return kept_page(
+        request,
+        (stamp, _claimable_stamp(request, stamp), benchmark.window()),
+        lambda kept: _results(request, token, kept),
+    )
+
+
+def _results(request, token, kept):
     opened = assessment_for(request, token)
     assessment, membership = opened.assessment, opened.membership
     if not assessment.is_completed:
         messages.info(request, _("This assessment is not submitted yet: review it and submit."))
         return redirect("assessments:resume", token=token)
-    claimable_into = _claimable_into(request, assessment)
-    stamp = (
-        assessment.pk,
-        assessment.updated_at,
-        assessment.version.advice_revised_at,
-        # A team's result shows its share links, target and actions: all date the team.
-        assessment.team.changed_at if membership else None,
-        membership.role if membership else None,
-        _teams_named(claimable_into),
-        benchmark.window(),
-    )
-    return kept_page(
-        request, stamp, lambda kept: _results(request, assessment, membership, claimable_into, kept)
-    )
-
-
-def _results(request, assessment, membership, claimable_into, kept):
     return render(
         request,
         "assessments/results.html",
@@ -321,7 +330,7 @@ def _results(request, assessment, membership, claimable_into, kept):
             "result_body": fragments.result_body(assessment, include_notes=True),
             "membership": membership,
             "share_links": selectors.active_share_links(assessment) if membership else [],
-            "claim_form": _claim_form(claimable_into),
+            "claim_form": _claim_form(_claimable_into(request, assessment)),
             "how_you_compare": fragments.how_you_compare(assessment, show_questions=True),
             **(_team_follow_up(assessment) if membership else {}),
             **kept,
@@ -395,7 +404,7 @@ def delete(request, token):
 @login_required
 @require_safe
 def mine(request):
-    stamp = (selectors.own_assessments_stamp(request.user), request.GET.get("page"))
+    stamp = (stamps.of_own_assessments(request.user), request.GET.get("page"))
     return kept_page(request, stamp, lambda kept: _mine(request, kept))
 
 

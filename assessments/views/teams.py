@@ -12,7 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
 from assessments.models import Invitation, Membership
-from assessments.services import actions, benchmark, rounds, selectors, targets, teams
+from assessments.services import (
+    actions,
+    benchmark,
+    rounds,
+    selectors,
+    stamps,
+    targets,
+    teams,
+)
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
@@ -49,21 +57,19 @@ OPEN_ACTIONS_SHOWN = 10
 @never_cache
 @require_safe
 def team_detail(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
-    team = membership.team
     stamp = (
-        team.changed_at,
-        membership.role,
+        stamps.of_team(team_id, request.user),
         # Overdue actions and a round's closing date are told by the date.
         timezone.localdate(),
         benchmark.window(),
         request.GET.get("page"),
         request.GET.get("questionnaire"),
     )
-    return kept_page(request, stamp, lambda kept: _team_detail(request, membership, kept))
+    return kept_page(request, stamp, lambda kept: _team_detail(request, team_id, kept))
 
 
-def _team_detail(request, membership, kept):
+def _team_detail(request, team_id, kept):
+    membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
     questionnaires = selectors.team_questionnaires(team)

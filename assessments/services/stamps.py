@@ -1,0 +1,149 @@
+"""What the pages kept whole are kept under (`assessments.views.pages`): one small query each.
+
+A stamp names everything a page shows and everything its access check reads, so a page kept
+under a stamp may be served again to the same viewer without drawing it or checking again: an
+assessment's owner, team, round and last save, its version's advice date, its team's
+`changed_at` (moved on by any change the team's pages show, see `assessments.models.stamps`)
+and the viewer's role in that team. A change to any of them is a new stamp, and the page is
+drawn afresh, access check included.
+
+These queries run on every view of a kept page, so they are written once as SQL: building
+them with the ORM cost more than the rest of the page. The values are compared, never shown,
+so each database may return its dates in its own form.
+"""
+
+from django.db import connection
+from django.http import Http404
+
+from assessments.models import (
+    Assessment,
+    Membership,
+    QuestionnaireVersion,
+    Round,
+    ShareLink,
+    Team,
+)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _one(sql: str, params) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _all(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def of_assessment(token: str, user) -> tuple:
+    """An assessment behind a private link, with the viewer's role in its team (or its
+    round's team); 404 when there is no such link."""
+    row = _one(
+        f"""
+        SELECT a.id, a.owner_id, a.team_id, a.round_id, a.completed_at, a.updated_at,
+               v.advice_revised_at, t.changed_at, m.role
+        FROM {_table(Assessment)} a
+        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
+        LEFT JOIN {_table(Round)} r ON r.id = a.round_id
+        LEFT JOIN {_table(Team)} t ON t.id = COALESCE(a.team_id, r.team_id)
+        LEFT JOIN {_table(Membership)} m ON m.team_id = t.id AND m.user_id = %s
+        WHERE a.token = %s
+        """,
+        [user.pk, token],
+    )
+    if row is None:
+        raise Http404("No such assessment")
+    return row
+
+
+def of_team(team_id: int, user) -> tuple:
+    """A team's last change and the viewer's role in it; 404 for everyone but its members."""
+    row = (
+        _one(
+            f"""
+            SELECT t.id, t.changed_at, m.role
+            FROM {_table(Team)} t
+            JOIN {_table(Membership)} m ON m.team_id = t.id
+            WHERE t.id = %s AND m.user_id = %s
+            """,
+            [team_id, user.pk],
+        )
+        if user.is_authenticated and team_id <= 2**63 - 1
+        else None
+    )
+    if row is None:
+        raise Http404("No such team")
+    return row
+
+
+def of_share_link(token: str) -> tuple:
+    """A share link, whether it is revoked, and its result's last save and advice date."""
+    row = _one(
+        f"""
+        SELECT s.id, s.include_notes, s.revoked_at, a.id, a.updated_at, v.advice_revised_at
+        FROM {_table(ShareLink)} s
+        JOIN {_table(Assessment)} a ON a.id = s.assessment_id
+        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
+        WHERE s.token = %s
+        """,
+        [token],
+    )
+    if row is None:
+        raise Http404("No such share link")
+    return row
+
+
+def of_catalogue() -> list[tuple]:
+    """The published versions and their advice dates: what the home page lists."""
+    return _all(
+        f"""
+        SELECT v.id, v.advice_revised_at FROM {_table(QuestionnaireVersion)} v
+        WHERE v.status = %s ORDER BY v.id
+        """,
+        [QuestionnaireVersion.Status.PUBLISHED],
+    )
+
+
+def teams_of(user) -> list[tuple]:
+    """The viewer's teams as their pages name them (id, name, role): for the pages that
+    offer to start or claim for one."""
+    if not user.is_authenticated:
+        return []
+    return _all(
+        f"""
+        SELECT t.id, t.name, m.role FROM {_table(Membership)} m
+        JOIN {_table(Team)} t ON t.id = m.team_id
+        WHERE m.user_id = %s ORDER BY t.id
+        """,
+        [user.pk],
+    )
+
+
+def of_own_assessments(user) -> tuple:
+    """What a user's `/mine/` pages show: how many assessments they own, when one was last
+    saved, the latest advice of their versions, and their teams as last changed (a team's
+    changes include assessments claimed into it)."""
+    own = _one(
+        f"""
+        SELECT COUNT(*), MAX(a.updated_at), MAX(v.advice_revised_at)
+        FROM {_table(Assessment)} a
+        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
+        WHERE a.owner_id = %s
+        """,
+        [user.pk],
+    )
+    teams = _all(
+        f"""
+        SELECT t.id, t.changed_at FROM {_table(Membership)} m
+        JOIN {_table(Team)} t ON t.id = m.team_id
+        WHERE m.user_id = %s ORDER BY t.id
+        """,
+        [user.pk],
+    )
+    return (own, teams)

@@ -1,0 +1,199 @@
+"""Read pages kept whole (assessments/views/pages.py): served again without being drawn, and
+drawn afresh on the very next view after anything they show changes."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from assessments.models import Level, Membership, Questionnaire
+from assessments.services import actions, rounds, targets, teams
+from tests.conftest import scores_for_total
+
+
+def csrf_token_of(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def owner_client(client, people):
+    client.force_login(people["owner"])
+    return client
+
+
+@pytest.fixture
+def member_client(people):
+    member = Client()
+    member.force_login(people["member"])
+    return member
+
+
+@pytest.mark.django_db
+def test_a_kept_page_is_served_without_drawing_it(owner_client, people, team_assessment):
+    team_assessment(scores_for_total(12))
+    url = f"/teams/{people['team'].pk}/"
+    first = owner_client.get(url).content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        again = owner_client.get(url).content.decode()
+    # The session, the user, and the team's stamp with the viewer's role: nothing else.
+    assert len(queries) == 3, [q["sql"] for q in queries]
+    assert csrf_token_of(first) != csrf_token_of(again)
+    assert first.replace(csrf_token_of(first), "") == again.replace(csrf_token_of(again), "")
+
+
+def test_each_visitor_gets_a_token_of_their_own_that_works(default_version):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token_one = csrf_token_of(first.get("/").content.decode())
+    token_two = csrf_token_of(second.get("/").content.decode())
+    assert token_one != token_two
+    assert "kept-page-csrf-token" not in first.get("/").content.decode()
+    for visitor, token in ((first, token_one), (second, token_two)):
+        started = visitor.post("/start/", {"csrfmiddlewaretoken": token})
+        assert started.status_code == 302 and "/q/1/" in started["Location"]
+    # Someone else's token is refused.
+    third = Client(enforce_csrf_checks=True)
+    third.get("/")
+    assert third.post("/start/", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_a_notice_shows_once_and_is_never_kept(client, default_version):
+    question = client.post("/start/")["Location"]
+    with_notice = client.get(question).content.decode()
+    assert "Bookmark it" in with_notice
+    assert "Bookmark it" not in client.get(question).content.decode()
+
+
+def test_an_answer_shows_on_the_next_view_of_its_question_and_review(client, default_version):
+    question = client.post("/start/")["Location"]
+    review = question.split("/q/")[0] + "/review/"
+    client.get(question)
+    client.get(review)
+    page = client.get(question).content.decode()
+    assert "checked" not in re.search(r"<fieldset.*?</fieldset>", page, re.S).group(0)
+    option = re.search(r'name="option" value="(\d+)"', page).group(1)
+    client.post(question, {"option": option, "note": "Seen in the logs"})
+    page = client.get(question).content.decode()
+    assert re.search(rf'value="{option}"[^>]*checked', page)
+    assert "Seen in the logs" in page
+    assert "Seen in the logs" in client.get(review).content.decode()
+
+
+@pytest.mark.django_db
+def test_every_change_a_team_page_shows_is_on_the_next_view(
+    owner_client, people, team_assessment, default_version
+):
+    team = people["team"]
+    url = f"/teams/{team.pk}/"
+
+    def page():
+        return owner_client.get(url).content.decode()
+
+    assert "The team has no assessments yet." in page()
+    assessment = team_assessment(scores_for_total(12))
+    assert f"/teams/{team.pk}/assessments/{assessment.pk}/" in page()
+
+    team.name = "Renamed platform team"
+    team.save()
+    assert "Renamed platform team" in page()
+
+    owner_membership = Membership.objects.get(team=team, user=people["owner"])
+    action = actions.create_action(
+        team=team, membership=owner_membership, text="Write the evaluation plan"
+    )
+    assert "Write the evaluation plan" in page()
+    actions.update_action(
+        action=action,
+        membership=owner_membership,
+        text=action.text,
+        owner=None,
+        due_on=None,
+        status="done",
+    )
+    assert "Write the evaluation plan" not in page()
+
+    targets.set_target(
+        team=team,
+        membership=owner_membership,
+        version=default_version,
+        level=Level.objects.get(version=default_version, number=4),
+        due_on=timezone.localdate() + timedelta(days=90),
+        answers={},
+    )
+    assert "Optimized" in page()
+
+    round = rounds.open_round(team=team, membership=owner_membership, title="Spring check")
+    assert "Spring check" in page()
+    rounds.close_round(round=round, membership=owner_membership)
+    assert "Spring check" not in page()
+
+    people["member"].username = "mateo-renamed"
+    people["member"].save()
+    assert "mateo-renamed" in page()
+
+    questionnaire = Questionnaire.objects.get()
+    questionnaire.title = "Retitled questionnaire"
+    questionnaire.save()
+    assert "Retitled questionnaire" in page()
+
+
+@pytest.mark.django_db
+def test_a_level_edited_in_the_admin_shows_on_kept_team_pages(
+    owner_client, people, team_assessment
+):
+    assessment = team_assessment(scores_for_total(12))
+    url = f"/teams/{people['team'].pk}/"
+    level = Level.objects.get(pk=assessment.level_id)
+    assert level.name in owner_client.get(url).content.decode()
+    level.name = "Freshly renamed level"
+    level.save()
+    assert "Freshly renamed level" in owner_client.get(url).content.decode()
+    results = f"/a/{assessment.token}/results/"
+    assert "Freshly renamed level" in owner_client.get(results).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_never_serves_a_kept_page_to_someone_who_lost_access(
+    owner_client, member_client, people, team_assessment
+):
+    assessment = team_assessment(scores_for_total(12), by="owner")
+    pages = [
+        f"/teams/{people['team'].pk}/",
+        f"/teams/{people['team'].pk}/compare/",
+        f"/a/{assessment.token}/results/",
+    ]
+    for url in pages:
+        assert member_client.get(url).status_code == 200
+    member = Membership.objects.get(team=people["team"], user=people["member"])
+    teams.remove_member(people["team"], member)
+    for url in pages:
+        assert member_client.get(url).status_code == 404
+    outsider = Client()
+    outsider.force_login(people["outsider"])
+    for url in pages:
+        assert outsider.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_mine_shows_a_new_assessment_and_a_claim_at_once(client, people, default_version):
+    client.force_login(people["member"])
+    assert "/review/" not in client.get("/mine/").content.decode()
+    started = client.post("/start/", {"team": ""})
+    token = started["Location"].split("/a/")[1].split("/")[0]
+    mine = client.get("/mine/").content.decode()
+    assert token in mine or "in progress" in mine.lower()
+    client.post(f"/a/{token}/claim/", {"team": people["team"].pk})
+    assert people["team"].name in client.get("/mine/").content.decode()
+
+
+def test_a_revoked_share_link_stops_at_once(client, people, team_assessment):
+    assessment = team_assessment(scores_for_total(12))
+    link = teams.share(assessment, people["owner"], include_notes=False)
+    url = f"/shared/{link.token}/"
+    assert client.get(url).status_code == 200
+    teams.revoke_share(link)
+    assert client.get(url).status_code == 410
