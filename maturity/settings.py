@@ -94,7 +94,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading the signed-in user with plain SQL (maturity/auth.py).
+    "maturity.auth.ModelBackend",
 ]
 
 ROOT_URLCONF = "maturity.urls"
@@ -165,7 +166,8 @@ def cache_from_url(url: str) -> dict:
             "LOCATION": rest or "default",
         }
     if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        # Django's Redis backend, keeping its redis-py clients (maturity/cache.py).
+        return {"BACKEND": "maturity.cache.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL must start with locmem:// or redis://, got {url!r}.")
 
 

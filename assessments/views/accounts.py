@@ -43,7 +43,7 @@ def signup(request):
             # Someone took the name or the address between the check and the save.
             form.add_error(None, _("That username or email address was just taken: try again."))
             return render(request, "registration/signup.html", {"form": form}, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="maturity.auth.ModelBackend")
         messages.success(
             request, _("Welcome, %(name)s: your account is ready.") % {"name": user.get_username()}
         )

@@ -1,0 +1,57 @@
+"""Signed-in requests read their user with plain SQL (maturity/auth.py) and their session
+through a Redis client kept per pool (maturity/cache.py): Django's checks still hold."""
+
+from django.test import Client
+from django.urls import reverse
+
+from maturity.auth import ModelBackend
+from maturity.cache import RedisCache
+
+
+def signed_in(username, password):
+    client = Client()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_signed_in_person_is_read_back_from_their_session(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    page = client.get(reverse("assessments:mine"))
+    assert page.status_code == 200
+    assert "Sign out mateo" in page.content.decode()
+
+
+def test_a_deactivated_account_is_signed_out_at_once(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    people["member"].is_active = False
+    people["member"].save()
+    assert client.get(reverse("assessments:mine")).status_code == 302
+
+
+def test_a_new_password_ends_every_other_session(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    people["member"].set_password("pw-mateo-456")
+    people["member"].save()
+    assert client.get(reverse("assessments:mine")).status_code == 302
+    assert signed_in("mateo", "pw-mateo-456").get(reverse("assessments:mine")).status_code == 200
+
+
+def test_a_session_naming_no_user_is_anonymous(people):
+    backend = ModelBackend()
+    assert backend.get_user(people["member"].pk) == people["member"]
+    assert backend.get_user(str(people["member"].pk)) == people["member"]
+    assert backend.get_user(10**6) is None
+    assert backend.get_user("not a number") is None
+
+
+def test_the_redis_cache_keeps_one_client_for_its_pool():
+    cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "client-test"})
+    try:
+        cache.set("greeting", {"text": "hello"}, 30)
+        assert cache.get("greeting") == {"text": "hello"}
+        assert cache.add("greeting-count", 1)
+        assert cache.incr("greeting-count") == 2
+        assert cache._cache.get_client() is cache._cache.get_client()
+    finally:
+        cache.delete_many(["greeting", "greeting-count"])
