@@ -106,7 +106,7 @@ def of_catalogue() -> list[tuple]:
         SELECT v.id, v.advice_revised_at FROM {_table(QuestionnaireVersion)} v
         WHERE v.status = %s ORDER BY v.id
         """,
-        [QuestionnaireVersion.Status.PUBLISHED],
+        [QuestionnaireVersion.Status.PUBLISHED.value],
     )
 
 
