@@ -8,10 +8,14 @@ does. The process keeps a bounded number of recent values; the shared cache (CAC
 the other workers reuse what one has computed.
 """
 
+import functools
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 
 log = logging.getLogger(__name__)
@@ -21,6 +25,29 @@ SHARED_SECONDS = 7 * 24 * 3600
 
 _local: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+
+
+@functools.cache
+def release() -> str:
+    """A name for the code, templates, translations and static files this process serves.
+    Every key carries it, so that renderings kept by an earlier release (in Redis, across a
+    deploy) are never served by a later one."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    files = sorted(
+        [
+            *base.glob("templates/**/*.html"),
+            *base.glob("assessments/**/*.py"),
+            *base.glob("maturity/**/*.py"),
+            *(path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("**/*.mo")),
+        ]
+    )
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in [*files, manifest]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
@@ -35,28 +62,30 @@ def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
 def kept(key: str):
     """The value under `key`, from this process or else the shared cache; None if neither
     has it."""
+    full = f"{release()}:{key}"
     with _lock:
-        if key in _local:
-            _local.move_to_end(key)
-            return _local[key]
+        if full in _local:
+            _local.move_to_end(full)
+            return _local[full]
     try:
-        value = cache.get(key)
+        value = cache.get(full)
     except Exception:
         # The shared cache only saves work: when it is down, pages are computed, not refused.
         log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
         return None
     if value is not None:
-        _keep_local(key, value)
+        _keep_local(full, value)
     return value
 
 
 def keep(key: str, value, *, seconds: int = SHARED_SECONDS) -> None:
     """Keep `value` under `key` in this process and, for `seconds`, in the shared cache."""
+    full = f"{release()}:{key}"
     try:
-        cache.set(key, value, seconds)
+        cache.set(full, value, seconds)
     except Exception:
         log.warning("The shared cache could not be written")
-    _keep_local(key, value)
+    _keep_local(full, value)
 
 
 def _keep_local(key: str, value) -> None:

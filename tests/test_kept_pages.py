@@ -5,11 +5,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Level, Membership, Questionnaire
-from assessments.services import actions, rounds, targets, teams
+from assessments.services import accounts, actions, rounds, targets, teams
+from assessments.views import pages
 from tests.conftest import scores_for_total
 
 
@@ -35,9 +38,6 @@ def test_a_kept_page_is_served_without_drawing_it(owner_client, people, team_ass
     team_assessment(scores_for_total(12))
     url = f"/teams/{people['team'].pk}/"
     first = owner_client.get(url).content.decode()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         again = owner_client.get(url).content.decode()
     # The session, the user, and the team's stamp with the viewer's role: nothing else.
@@ -51,7 +51,7 @@ def test_each_visitor_gets_a_token_of_their_own_that_works(default_version):
     token_one = csrf_token_of(first.get("/").content.decode())
     token_two = csrf_token_of(second.get("/").content.decode())
     assert token_one != token_two
-    assert "kept-page-csrf-token" not in first.get("/").content.decode()
+    assert pages.token_placeholder() not in first.get("/").content.decode()
     for visitor, token in ((first, token_one), (second, token_two)):
         started = visitor.post("/start/", {"csrfmiddlewaretoken": token})
         assert started.status_code == 302 and "/q/1/" in started["Location"]
@@ -197,3 +197,39 @@ def test_a_revoked_share_link_stops_at_once(client, people, team_assessment):
     assert client.get(url).status_code == 200
     teams.revoke_share(link)
     assert client.get(url).status_code == 410
+
+
+@pytest.mark.django_db
+def test_a_former_members_new_name_and_closed_account_show_at_once(
+    owner_client, people, team_assessment
+):
+    team_assessment(scores_for_total(12), by="member")
+    url = f"/teams/{people['team'].pk}/"
+    assert "mateo" in owner_client.get(url).content.decode()
+    member = people["member"]
+    teams.remove_member(people["team"], Membership.objects.get(team=people["team"], user=member))
+    member.username = "mateo-elsewhere"
+    member.save()
+    assert "mateo-elsewhere" in owner_client.get(url).content.decode()
+    accounts.delete_account(user=member, password="pw-mateo-123")
+    page = owner_client.get(url).content.decode()
+    assert "mateo-elsewhere" not in page and "a former member" in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_only_pages_whose_address_names_what_they_show(
+    owner_client, people, team_assessment
+):
+    team_assessment(scores_for_total(12))
+    team = people["team"].pk
+    for url, kept in (
+        (f"/teams/{team}/?page=1", True),
+        (f"/teams/{team}/?page=999", False),
+        (f"/teams/{team}/?questionnaire=no-such-one", False),
+        ("/mine/?page=1", True),
+        ("/mine/?page=7", False),
+    ):
+        assert owner_client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(url).status_code == 200
+        assert (len(queries) <= 4) is kept, url

@@ -63,7 +63,8 @@ class InvitationAdmin(admin.ModelAdmin):
 class ShareLinkAdmin(admin.ModelAdmin):
     list_display = ["assessment", "created_by", "created_at", "revoked_at"]
     list_select_related = ["assessment", "created_by"]
-    readonly_fields = ["token"]
+    # A link stays with the result it was made for: moving it would show another result.
+    readonly_fields = ["token", "assessment", "created_by"]
 
 
 admin.site.unregister(get_user_model())

@@ -11,7 +11,7 @@ references appear on them.
 
 from django.conf import settings
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -73,12 +73,29 @@ def target_answer_changed(sender, instance, **kwargs):
     Team.objects.filter(target__pk=instance.target_id).touch()
 
 
+def teams_naming(user_id: int):
+    """The teams whose pages name a person: as a member, or as who took an assessment or
+    owns an action, even after leaving."""
+    return Team.objects.filter(
+        Q(pk__in=Membership.objects.filter(user_id=user_id).values("team_id"))
+        | Q(pk__in=Assessment.objects.filter(owner_id=user_id).values("team_id"))
+        | Q(pk__in=Action.objects.filter(owner_id=user_id).values("team_id"))
+    )
+
+
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def member_renamed(sender, instance, update_fields=None, **kwargs):
+def person_renamed(sender, instance, update_fields=None, **kwargs):
     # Signing in saves the last login only: nothing any page shows.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    Team.objects.filter(memberships__user_id=instance.pk).touch()
+    teams_naming(instance.pk).touch()
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def person_deleted(sender, instance, **kwargs):
+    # Deleting an account clears its name from assessments and actions with an update that
+    # sends no signal: date the pages that named it first, in the same transaction.
+    teams_naming(instance.pk).touch()
 
 
 @receiver([post_save, post_delete], sender=Questionnaire)

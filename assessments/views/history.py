@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from assessments.forms import CompareForm
 from assessments.services import history, selectors, stamps
 from assessments.views import fragments
-from assessments.views.pages import kept_page
+from assessments.views.pages import kept_page, not_kept
 
 # The compare form offers the latest this many; any other is reached by its id.
 COMPARE_CHOICES = 50
@@ -56,7 +56,11 @@ def _compare(request, team_id, kept):
         return context
 
     body = fragments.comparison(team, choices, pair, comparison_context)
-    return render(request, "teams/compare.html", {"team": team, "body": body, **kept})
+    response = render(request, "teams/compare.html", {"team": team, "body": body, **kept})
+    asked = (request.GET.get("before"), request.GET.get("after"))
+    if asked != ((str(pair[0]), str(pair[1])) if pair else (None, None)):
+        return not_kept(response)
+    return response
 
 
 def _history_rows(team, *, qualified: bool):

@@ -11,14 +11,17 @@ by the view.
 
 Forms carry a CSRF token of their own for each visitor: pages are drawn with a placeholder in
 its place, replaced on every serve. A request that carries a notice to show (after a redirect)
-is drawn afresh and not kept. Only complete pages (200) are kept.
+is drawn afresh and not kept. Only complete pages (200) are kept, and only when their address
+names what they show (`not_kept`).
 """
 
 import hashlib
+from functools import cache
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from assessments import caching
@@ -26,8 +29,23 @@ from assessments import caching
 # Long enough to serve a page many times; short enough that pages nobody reads again leave
 # the shared cache soon.
 SHARED_SECONDS = 3600
-# Not a token the CSRF middleware could ever issue (they are 64 letters and digits).
-TOKEN_PLACEHOLDER = "kept-page-csrf-token"
+
+
+@cache
+def token_placeholder() -> str:
+    """What stands for the visitor's CSRF token in a kept page: derived from the secret key,
+    so no text a person can write into a page (a note, a team's name) can be taken for it."""
+    return (
+        "kept-" + salted_hmac("kept-page-csrf-token", "placeholder", algorithm="sha256").hexdigest()
+    )
+
+
+def not_kept(response):
+    """Mark a page as drawn for this request only: its address asked for something other than
+    what it shows (a page number past the end, say), and keeping every such variant would
+    fill the cache."""
+    response.not_kept = True
+    return response
 
 
 def kept_page(request, stamp, draw) -> HttpResponse:
@@ -40,12 +58,16 @@ def kept_page(request, stamp, draw) -> HttpResponse:
     key = "page:" + _key(request, stamp)
     html = caching.kept(key)
     if html is None:
-        response = draw({"csrf_token": TOKEN_PLACEHOLDER})
-        if response.status_code != 200 or getattr(response, "streaming", False):
+        response = draw({"csrf_token": token_placeholder()})
+        if (
+            response.status_code != 200
+            or getattr(response, "streaming", False)
+            or getattr(response, "not_kept", False)
+        ):
             return _with_token(request, response)
         html = response.content.decode()
         caching.keep(key, html, seconds=SHARED_SECONDS)
-    return HttpResponse(html.replace(TOKEN_PLACEHOLDER, get_token(request)))
+    return HttpResponse(html.replace(token_placeholder(), get_token(request)))
 
 
 def _key(request, stamp) -> str:
@@ -57,8 +79,7 @@ def _key(request, stamp) -> str:
 
 def _with_token(request, response):
     """A page not kept (a form with errors, say) still gets the visitor's own token."""
-    if hasattr(response, "content") and TOKEN_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(
-            TOKEN_PLACEHOLDER.encode(), get_token(request).encode()
-        )
+    placeholder = token_placeholder().encode()
+    if not getattr(response, "streaming", False) and placeholder in response.content:
+        response.content = response.content.replace(placeholder, get_token(request).encode())
     return response

@@ -28,7 +28,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_page
+from assessments.views.pages import kept_page, not_kept
 
 
 @require_safe
@@ -410,7 +410,7 @@ def mine(request):
 
 def _mine(request, kept):
     page = selectors.assessments_of(request.user, request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "assessments/mine.html",
         {
@@ -419,6 +419,9 @@ def _mine(request, kept):
             **kept,
         },
     )
+    if request.GET.get("page") not in (None, str(page.number)):
+        return not_kept(response)
+    return response
 
 
 @require_safe

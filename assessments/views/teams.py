@@ -24,7 +24,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_page
+from assessments.views.pages import kept_page, not_kept
 
 
 @never_cache
@@ -83,7 +83,7 @@ def _team_detail(request, team_id, kept):
         # The target is set on another questionnaire than the one shown.
         target = None
     gap = targets.gap(target, latest) if target else None
-    return render(
+    response = render(
         request,
         "teams/detail.html",
         {
@@ -113,6 +113,13 @@ def _team_detail(request, team_id, kept):
             **kept,
         },
     )
+    asked_page, asked_questionnaire = request.GET.get("page"), request.GET.get("questionnaire")
+    if asked_page not in (None, str(page.number)) or asked_questionnaire not in (
+        None,
+        shown.slug if shown else None,
+    ):
+        return not_kept(response)
+    return response
 
 
 def _questionnaire_shown(team, questionnaires, slug):
