@@ -96,6 +96,9 @@ class Assessment(models.Model):
             ),
             # /mine/ lists a person's assessments, newest first.
             models.Index(fields=["owner", "-created_at", "-id"], name="assessment_owner_newest"),
+            # ... and is kept under how many they own and when one was last saved: read from
+            # this index alone.
+            models.Index(fields=["owner", "updated_at"], name="assessment_owner_saved"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -126,14 +126,14 @@ def teams_of(user) -> list[tuple]:
 
 
 def of_own_assessments(user) -> tuple:
-    """What a user's `/mine/` pages show: how many assessments they own, when one was last
-    saved, the latest advice of their versions, and their teams as last changed (a team's
-    changes include assessments claimed into it)."""
+    """What a user's `/mine/` pages show: how many assessments they own and when one was last
+    saved (both from one index), the latest advice of any version, and their teams as last
+    changed (a team's changes include assessments claimed into it)."""
     own = _one(
         f"""
-        SELECT COUNT(*), MAX(a.updated_at), MAX(v.advice_revised_at)
+        SELECT COUNT(*), MAX(a.updated_at),
+               (SELECT MAX(v.advice_revised_at) FROM {_table(QuestionnaireVersion)} v)
         FROM {_table(Assessment)} a
-        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
         WHERE a.owner_id = %s
         """,
         [user.pk],
