@@ -81,6 +81,8 @@ class Measure:
     seconds: float = SECONDS
     # Its req/s over the floor's, each measured just before it: the median over the rounds.
     share: float | None = None
+    # The server's CPU time per request, in ms.
+    cpu_ms: float | None = None
 
 
 def run(command, env, **kwargs):
@@ -138,7 +140,19 @@ def seed(env) -> dict[str, dict]:
     return teams
 
 
-def wrk(base: str, measure: Measure, cookie: str | None, *, warm: bool) -> Measure:
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user and system) the server's workers have used so far: unlike req/s, not
+    changed by what else the machine is doing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in worker_pids(master):
+        with contextlib.suppress(FileNotFoundError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def wrk(base: str, measure: Measure, cookie: str | None, *, warm: bool, master: int) -> Measure:
     headers = ["-H", "Host: localhost", "-H", "X-Forwarded-Proto: https"]
     if cookie:
         headers += ["-H", f"Cookie: {cookie}"]
@@ -152,6 +166,7 @@ def wrk(base: str, measure: Measure, cookie: str | None, *, warm: bool) -> Measu
             check=True,
             timeout=90,
         )
+    cpu_before = server_cpu_seconds(master)
     output = subprocess.run(
         ["wrk", *load, f"-d{measure.seconds:g}s", "--latency", *headers, url],
         capture_output=True,
@@ -159,6 +174,8 @@ def wrk(base: str, measure: Measure, cookie: str | None, *, warm: bool) -> Measu
         check=True,
         timeout=measure.seconds + 60,
     ).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    measure.cpu_ms = (server_cpu_seconds(master) - cpu_before) * 1000 / max(1, requests)
     measure.requests_per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     measure.p50_ms = _latency(output, "50%")
     measure.p99_ms = _latency(output, "99%")
@@ -182,6 +199,7 @@ def median(samples: list[Measure]) -> Measure:
         p99_ms=statistics.median(m.p99_ms for m in samples),
         errors=sum(m.errors for m in samples),
         share=statistics.median(shares) if shares else None,
+        cpu_ms=statistics.median(m.cpu_ms for m in samples) if samples[0].cpu_ms else None,
     )
 
 
@@ -354,14 +372,15 @@ def check(measures: list[Measure], history_shares: dict[str, float]) -> list[str
 
 def table(measures: list[Measure], floor: float) -> list[str]:
     lines = [
-        "| target | req/s | p50 ms | p99 ms | errors | share of the floor* |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| target | req/s | p50 ms | p99 ms | errors | share of the floor* | server CPU ms a "
+        "request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measures:
         share = m.share if m.share is not None else m.requests_per_second / floor
         lines.append(
             f"| {m.name} | {_rate(m.requests_per_second)} | {m.p50_ms:.1f} | {m.p99_ms:.1f} "
-            f"| {m.errors} | {share:.0%} |"
+            f"| {m.errors} | {share:.0%} | {f'{m.cpu_ms:.2f}' if m.cpu_ms else '—'} |"
         )
     return lines
 
@@ -447,9 +466,17 @@ def main() -> int:
                 if target.name in PAIRED:
                     # The machine's speed drifts by a third within minutes: each page is
                     # measured against the floor measured just before it.
-                    paired = wrk(base, dataclasses.replace(floor_target), None, warm=warm)
+                    paired = wrk(
+                        base, dataclasses.replace(floor_target), None, warm=warm, master=server.pid
+                    )
                     samples[floor_target.name].append(paired)
-                sample = wrk(base, dataclasses.replace(target), cookies.get(target.role), warm=warm)
+                sample = wrk(
+                    base,
+                    dataclasses.replace(target),
+                    cookies.get(target.role),
+                    warm=warm,
+                    master=server.pid,
+                )
                 if paired is not None:
                     sample.share = sample.requests_per_second / paired.requests_per_second
                 samples[target.name].append(sample)
@@ -505,7 +532,9 @@ def main() -> int:
                     "",
                     "\\* For pages (and results.json), the median over the rounds of its req/s "
                     "over the floor's measured just before it; the floor row is the median of "
-                    "every floor measurement.",
+                    "every floor measurement. The server's CPU time a request (its workers' user "
+                    "and system time over the requests served) does not move with the machine's "
+                    "load, as req/s does: it shows what each page costs the server.",
                     "",
                     *(
                         [
