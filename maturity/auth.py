@@ -19,7 +19,7 @@ class ModelBackend(DjangoModelBackend):
         except ValidationError:
             return None
         table = connection.ops.quote_name(model._meta.db_table)
-        column = connection.ops.quote_name(model._meta.pk.column)
+        column = connection.ops.quote_name(model._meta.pk.column or model._meta.pk.attname)
         user = next(
             iter(model._default_manager.raw(f"SELECT * FROM {table} WHERE {column} = %s", [pk])),
             None,
