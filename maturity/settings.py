@@ -144,6 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["CONN_MAX_AGE"] = 600
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DJANGO_DB_POOL", not TESTING):
+        from psycopg_pool import ConnectionPool
+
         # psycopg's pool replaces persistent connections; the two cannot be combined.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -152,6 +154,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # How long a request waits for a connection: when the database is down, people
             # get the 503 page in seconds, not after psycopg's default of 30.
             "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 3),
+            # A connection that broke while idle (the database restarted) is replaced before a
+            # request gets it, instead of answering that request with the 503 page.
+            "check": ConnectionPool.check_connection,
         }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
