@@ -21,9 +21,13 @@ from django.core.cache import cache
 log = logging.getLogger(__name__)
 
 LOCAL_ENTRIES = 512
+# Whole pages are larger than fragments (5-60 KB): fewer of them are kept in each process, so
+# that a worker's memory stays flat; the shared cache keeps the rest.
+LOCAL_PAGES = 48
 SHARED_SECONDS = 7 * 24 * 3600
 
 _local: OrderedDict = OrderedDict()
+_local_pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -59,14 +63,15 @@ def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
     return value
 
 
-def kept(key: str):
+def kept(key: str, *, page: bool = False):
     """The value under `key`, from this process or else the shared cache; None if neither
-    has it."""
+    has it. `page`: a whole page, kept in this process's shorter list of pages."""
     full = f"{release()}:{key}"
+    local = _local_pages if page else _local
     with _lock:
-        if full in _local:
-            _local.move_to_end(full)
-            return _local[full]
+        if full in local:
+            local.move_to_end(full)
+            return local[full]
     try:
         value = cache.get(full)
     except Exception:
@@ -74,32 +79,34 @@ def kept(key: str):
         log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
         return None
     if value is not None:
-        _keep_local(full, value)
+        _keep_local(full, value, page=page)
     return value
 
 
-def keep(key: str, value, *, seconds: int = SHARED_SECONDS) -> None:
+def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) -> None:
     """Keep `value` under `key` in this process and, for `seconds`, in the shared cache."""
     full = f"{release()}:{key}"
     try:
         cache.set(full, value, seconds)
     except Exception:
         log.warning("The shared cache could not be written")
-    _keep_local(full, value)
+    _keep_local(full, value, page=page)
 
 
-def _keep_local(key: str, value) -> None:
+def _keep_local(key: str, value, *, page: bool = False) -> None:
+    local, limit = (_local_pages, LOCAL_PAGES) if page else (_local, LOCAL_ENTRIES)
     with _lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+        local[key] = value
+        local.move_to_end(key)
+        while len(local) > limit:
+            local.popitem(last=False)
 
 
 def forget_local() -> None:
     """Drop this process's copies (tests start each case from nothing)."""
     with _lock:
         _local.clear()
+        _local_pages.clear()
 
 
 def for_a_while(key: str, seconds: int, compute):

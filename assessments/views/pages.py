@@ -56,7 +56,7 @@ def kept_page(request, stamp, draw) -> HttpResponse:
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
         return draw({})
     key = "page:" + _key(request, stamp)
-    html = caching.kept(key)
+    html = caching.kept(key, page=True)
     if html is None:
         response = draw({"csrf_token": token_placeholder()})
         if (
@@ -66,7 +66,7 @@ def kept_page(request, stamp, draw) -> HttpResponse:
         ):
             return _with_token(request, response)
         html = response.content.decode()
-        caching.keep(key, html, seconds=SHARED_SECONDS)
+        caching.keep(key, html, seconds=SHARED_SECONDS, page=True)
     return HttpResponse(html.replace(token_placeholder(), get_token(request)))
 
 
