@@ -72,6 +72,8 @@ def kept(key: str, *, page: bool = False):
         if full in local:
             local.move_to_end(full)
             return local[full]
+    if page and not _shared():
+        return None
     try:
         value = cache.get(full)
     except Exception:
@@ -87,10 +89,16 @@ def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) 
     """Keep `value` under `key` in this process and, for `seconds`, in the shared cache."""
     full = f"{release()}:{key}"
     try:
-        cache.set(full, value, seconds)
+        # A cache of this process only would hold whole pages a second time.
+        if not page or _shared():
+            cache.set(full, value, seconds)
     except Exception:
         log.warning("The shared cache could not be written")
     _keep_local(full, value, page=page)
+
+
+def _shared() -> bool:
+    return not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
 
 
 def _keep_local(key: str, value, *, page: bool = False) -> None:
