@@ -12,6 +12,8 @@ them with the ORM cost more than the rest of the page. The values are compared, 
 so each database may return its dates in its own form.
 """
 
+from typing import NamedTuple
+
 from django.db import connection
 from django.http import Http404
 
@@ -41,7 +43,21 @@ def _all(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def of_assessment(token: str, user) -> tuple:
+class AssessmentStamp(NamedTuple):
+    """An assessment's stamp, named like the model's fields it comes from."""
+
+    id: int
+    owner_id: int | None
+    team_id: int | None
+    round_id: int | None
+    completed_at: object
+    updated_at: object
+    advice_revised_at: object
+    team_changed_at: object
+    role: str | None
+
+
+def of_assessment(token: str, user) -> AssessmentStamp:
     """An assessment behind a private link, with the viewer's role in its team (or its
     round's team); 404 when there is no such link."""
     row = _one(
@@ -59,7 +75,7 @@ def of_assessment(token: str, user) -> tuple:
     )
     if row is None:
         raise Http404("No such assessment")
-    return row
+    return AssessmentStamp(*row)
 
 
 def of_team(team_id: int, user) -> tuple:

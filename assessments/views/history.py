@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from assessments.forms import CompareForm
 from assessments.services import history, selectors, stamps
 from assessments.views import fragments
-from assessments.views.pages import kept_page, not_kept
+from assessments.views.pages import kept_if_asked_as_shown, kept_page
 
 # The compare form offers the latest this many; any other is reached by its id.
 COMPARE_CHOICES = 50
@@ -57,10 +57,8 @@ def _compare(request, team_id, kept):
 
     body = fragments.comparison(team, choices, pair, comparison_context)
     response = render(request, "teams/compare.html", {"team": team, "body": body, **kept})
-    asked = (request.GET.get("before"), request.GET.get("after"))
-    if asked != ((str(pair[0]), str(pair[1])) if pair else (None, None)):
-        return not_kept(response)
-    return response
+    before, after = pair or (None, None)
+    return kept_if_asked_as_shown(request, response, before=before, after=after)
 
 
 def _history_rows(team, *, qualified: bool):

@@ -12,7 +12,7 @@ by the view.
 Forms carry a CSRF token of their own for each visitor: pages are drawn with a placeholder in
 its place, replaced on every serve. A request that carries a notice to show (after a redirect)
 is drawn afresh and not kept. Only complete pages (200) are kept, and only when their address
-names what they show (`not_kept`).
+names what they show (`kept_if_asked_as_shown`).
 """
 
 import hashlib
@@ -40,11 +40,13 @@ def token_placeholder() -> str:
     )
 
 
-def not_kept(response):
-    """Mark a page as drawn for this request only: its address asked for something other than
-    what it shows (a page number past the end, say), and keeping every such variant would
-    fill the cache."""
-    response.not_kept = True
+def kept_if_asked_as_shown(request, response, **shown):
+    """`response`, marked as drawn for this request only unless each parameter asked for is
+    absent or names what the page shows (`page=2` for the second page, not `page=999` or
+    `page=02`): keeping every variant of an address would fill the cache."""
+    for name, value in shown.items():
+        if request.GET.get(name) not in (None, None if value is None else str(value)):
+            response.not_kept = True
     return response
 
 

@@ -28,7 +28,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_page, not_kept
+from assessments.views.pages import kept_if_asked_as_shown, kept_page
 
 
 @require_safe
@@ -263,16 +263,13 @@ def _assessment_stamp(request, token) -> tuple:
     """What an assessment's pages are kept under (see `stamps.of_assessment`); a round's
     answers also stop being taken at its closing date."""
     row = stamps.of_assessment(token, request.user)
-    round_id = row[3]
-    return (row, timezone.localdate() if round_id else None)
+    return (row, timezone.localdate() if row.round_id else None)
 
 
 def _claimable_stamp(request, stamp) -> list:
     """The viewer's teams, when the page offers to add the assessment to one of them."""
-    _id, owner_id, team_id, round_id, *_rest = stamp[0]
-    if team_id is None and round_id is None and owner_id in (None, request.user.pk):
-        return stamps.teams_of(request.user)
-    return []
+    row, _date = stamp
+    return stamps.teams_of(request.user) if teams.can_claim(row, request.user) else []
 
 
 def _claimable_into(request, assessment) -> list:
@@ -419,9 +416,7 @@ def _mine(request, kept):
             **kept,
         },
     )
-    if request.GET.get("page") not in (None, str(page.number)):
-        return not_kept(response)
-    return response
+    return kept_if_asked_as_shown(request, response, page=page.number)
 
 
 @require_safe

@@ -24,7 +24,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_page, not_kept
+from assessments.views.pages import kept_if_asked_as_shown, kept_page
 
 
 @never_cache
@@ -113,13 +113,9 @@ def _team_detail(request, team_id, kept):
             **kept,
         },
     )
-    asked_page, asked_questionnaire = request.GET.get("page"), request.GET.get("questionnaire")
-    if asked_page not in (None, str(page.number)) or asked_questionnaire not in (
-        None,
-        shown.slug if shown else None,
-    ):
-        return not_kept(response)
-    return response
+    return kept_if_asked_as_shown(
+        request, response, page=page.number, questionnaire=shown.slug if shown else None
+    )
 
 
 def _questionnaire_shown(team, questionnaires, slug):
