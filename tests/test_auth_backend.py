@@ -45,6 +45,36 @@ def test_a_session_naming_no_user_is_anonymous(people):
     assert backend.get_user("not a number") is None
 
 
+def test_the_user_read_back_has_its_own_values_and_dates(people, django_user_model):
+    member = people["member"]
+    member.is_staff = True
+    member.first_name = "Mateo"
+    member.save()
+    member.refresh_from_db()
+
+    user = ModelBackend().get_user(member.pk)
+    assert (user.username, user.email, user.first_name, user.password) == (
+        "mateo",
+        "mateo@example.com",
+        "Mateo",
+        member.password,
+    )
+    # Booleans, not the 1 and 0 SQLite stores.
+    assert user.is_staff is True and user.is_active is True and user.is_superuser is False
+    # The dates are read when asked for, with the database's own conversion.
+    assert user.date_joined == member.date_joined
+
+    # Saving the user read back keeps what it did not read.
+    user.last_name = "Rossi"
+    user.save()
+    stored = django_user_model.objects.get(pk=member.pk)
+    assert (stored.last_name, stored.date_joined, stored.is_staff) == (
+        "Rossi",
+        member.date_joined,
+        True,
+    )
+
+
 def test_the_redis_cache_keeps_one_client_for_its_pool():
     cache = RedisCache("redis://127.0.0.1:6379/5", {"KEY_PREFIX": "client-test"})
     try:
