@@ -76,13 +76,14 @@ class Measure:
     p50_ms: float = 0.0
     p99_ms: float = 0.0
     errors: int = 0
-    # Whose session cookie the requests carry: None for anonymous.
+    # Whose cookies the requests carry (see `prepare`): None for a first visit.
     role: str | None = None
     # Downloads of megabytes are measured at a few connections, not 16, and for longer than
     # one of them takes.
     connections: int = CONNECTIONS
     seconds: float = SECONDS
-    # Its req/s over the floor's, each measured just before it: the median over the rounds.
+    # Its req/s over the mean of the floor's measured just before and just after it: the
+    # median over the rounds.
     share: float | None = None
     # The server's CPU time per request, in ms.
     cpu_ms: float | None = None
@@ -299,6 +300,8 @@ def prepare(base: str, teams: dict) -> tuple[list[Measure], dict[str, str]]:
     visitor.get("/")
     started = visitor.post("/start/")
     question = path_of(started.location)
+    # Followed as a browser follows it, which also shows (and so clears) any notice.
+    visitor.get(question)
     review = question.split("/q/")[0] + "/review/"
 
     member = Client(base)
@@ -314,18 +317,23 @@ def prepare(base: str, teams: dict) -> tuple[list[Measure], dict[str, str]]:
     mine = Client(base)
     assert mine.sign_in(teams["mine"]["member"], PASSWORD).status == 302
     small = teams["small"]["id"]
+    # Each page is asked for with the cookies its visitor's browser holds by then: the CSRF
+    # cookie from the form that led there, and the session of the signed-in. Home and a shared
+    # result are asked for as a first visit, with none.
+    assert "messages" not in visitor.cookies, "a notice left unread would be in every request"
     cookies = {
-        "member": f"sessionid={member.cookies['sessionid']}",
-        "mine": f"sessionid={mine.cookies['sessionid']}",
+        "visitor": visitor.cookie_header(),
+        "member": member.cookie_header(),
+        "mine": mine.cookie_header(),
     }
     targets = [
         Measure("static file (ceiling)", static),
         Measure("/healthz (floor)", "/healthz"),
         Measure("home", "/"),
-        Measure("question", question),
-        Measure("review", review),
-        Measure("results", results),
-        Measure("results.json", results.replace("/results/", "/results.json")),
+        Measure("question", question, role="visitor"),
+        Measure("review", review, role="visitor"),
+        Measure("results", results, role="visitor"),
+        Measure("results.json", results.replace("/results/", "/results.json"), role="visitor"),
         Measure("shared result", shared),
         Measure(f"team page ({SMALL:,}), first page", f"/teams/{small}/", role="member-small"),
         Measure(f"team page ({BIG:,}), first page", f"/teams/{big}/", role="member"),
@@ -351,7 +359,7 @@ def prepare(base: str, teams: dict) -> tuple[list[Measure], dict[str, str]]:
     ]
     small_member = Client(base)
     assert small_member.sign_in(teams["small"]["member"], PASSWORD).status == 302
-    cookies["member-small"] = f"sessionid={small_member.cookies['sessionid']}"
+    cookies["member-small"] = small_member.cookie_header()
     return targets, cookies
 
 
@@ -460,24 +468,27 @@ def main() -> int:
         samples: dict[str, list[Measure]] = {m.name: [] for m in targets}
         floor_target = next(m for m in targets if m.name.startswith("/healthz"))
         rounds_run = 0
+
+        def measure_floor(warm: bool) -> Measure:
+            floor = wrk(base, dataclasses.replace(floor_target), None, warm=warm, master=server.pid)
+            samples[floor_target.name].append(floor)
+            return floor
+
         for round_number in range(ROUNDS):
             if round_number and time.monotonic() - clock > ROUNDS_START_BEFORE:
                 print(f"  time is short: stopping after {round_number} rounds", flush=True)
                 break
             rounds_run += 1
             warm = round_number == 0
+            # The floor measured last, while nothing else has been measured since.
+            last_floor = None
             for target in targets:
                 if target.connections < CONNECTIONS and not warm:
                     # Downloads are timed, not compared with the floor: once is enough.
                     continue
-                paired = None
-                if target.name in PAIRED:
-                    # The machine's speed drifts by a third within minutes: each page is
-                    # measured against the floor measured just before it.
-                    paired = wrk(
-                        base, dataclasses.replace(floor_target), None, warm=warm, master=server.pid
-                    )
-                    samples[floor_target.name].append(paired)
+                paired = target.name in PAIRED
+                if paired and last_floor is None:
+                    last_floor = measure_floor(warm)
                 sample = wrk(
                     base,
                     dataclasses.replace(target),
@@ -485,8 +496,15 @@ def main() -> int:
                     warm=warm,
                     master=server.pid,
                 )
-                if paired is not None:
-                    sample.share = sample.requests_per_second / paired.requests_per_second
+                if paired:
+                    # The machine's speed drifts within seconds: each page is measured against
+                    # the floor measured just before it and just after it.
+                    before, last_floor = last_floor, measure_floor(warm)
+                    sample.share = sample.requests_per_second / statistics.mean(
+                        (before.requests_per_second, last_floor.requests_per_second)
+                    )
+                else:
+                    last_floor = None
                 samples[target.name].append(sample)
                 print(
                     f"  {target.name}: {sample.requests_per_second:,.0f} req/s"
@@ -539,10 +557,11 @@ def main() -> int:
                     *lines,
                     "",
                     "\\* For pages (and results.json), the median over the rounds of its req/s "
-                    "over the floor's measured just before it; the floor row is the median of "
-                    "every floor measurement. The server's CPU time a request (its workers' user "
-                    "and system time over the requests served) does not move with the machine's "
-                    "load, as req/s does: it shows what each page costs the server.",
+                    "over the mean of the floor's measured just before and just after it; the "
+                    "floor row is the median of every floor measurement. The server's CPU time "
+                    "a request (its workers' user and system time over the requests served) "
+                    "does not move with the machine's load, as req/s does: it shows what each "
+                    "page costs the server.",
                     "",
                     *(
                         [

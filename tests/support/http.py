@@ -113,10 +113,14 @@ class Client:
             self._connection = http.client.HTTPConnection(*self.address, timeout=self.timeout)
         return self._connection
 
+    def cookie_header(self) -> str:
+        """The Cookie header this visitor's browser would send."""
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
     def request(self, method: str, path: str, data: dict | list | None = None) -> Response:
         headers = {"Host": self.host, "X-Forwarded-Proto": "https"}
         if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            headers["Cookie"] = self.cookie_header()
         body = None
         if data is not None:
             body = urllib.parse.urlencode(data)
@@ -139,7 +143,11 @@ class Client:
         for value in response.headers.get_all("Set-Cookie") or []:
             jar = http.cookies.SimpleCookie(value)
             for name, morsel in jar.items():
-                self.cookies[name] = morsel.value
+                if morsel["max-age"] == "0":
+                    # Deleted: a browser stops sending it.
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
         if response.headers.get("Connection", "").lower() == "close":
             self.close()
         headers = {k.lower(): v for k, v in response.headers.items()}
