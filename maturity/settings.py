@@ -179,14 +179,9 @@ def cache_from_url(url: str) -> dict:
 CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
 CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "maturity"}}
 
-# With a shared cache, sessions are read from it and written through to the database. A cache
-# per process could keep serving a session another process has ended (signed out), so without
-# a shared cache they stay in the database alone.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.db"
-    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    else "django.contrib.sessions.backends.cached_db"
-)
+# Sessions live in the database, read with one plain query (maturity/sessions.py): one indexed
+# row costs less than a round trip to a cache, and every process sees a sign-out at once.
+SESSION_ENGINE = "maturity.sessions"
 
 # `manage.py purge_stale` deletes anonymous assessments left unfinished this many days.
 STALE_ASSESSMENT_DAYS = env_int("DJANGO_STALE_ASSESSMENT_DAYS", 90)

@@ -1,8 +1,13 @@
-"""Signed-in requests read their user with plain SQL (maturity/auth.py) and their session
-through a Redis client kept per pool (maturity/cache.py): Django's checks still hold."""
+"""Signed-in requests read their session (maturity/sessions.py) and their user
+(maturity/auth.py) with plain SQL, and the cache through a Redis client kept per pool
+(maturity/cache.py): Django's checks still hold."""
 
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from maturity.auth import ModelBackend
 from maturity.cache import RedisCache
@@ -73,6 +78,31 @@ def test_the_user_read_back_has_its_own_values_and_dates(people, django_user_mod
         member.date_joined,
         True,
     )
+
+
+def test_an_expired_session_is_signed_out(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    assert client.get(reverse("assessments:mine")).status_code == 302
+
+
+def test_signing_out_ends_the_session_for_a_copied_cookie_too(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    copy = Client()
+    copy.cookies["sessionid"] = client.cookies["sessionid"].value
+    assert copy.get(reverse("assessments:mine")).status_code == 200
+
+    client.post(reverse("logout"))
+    assert copy.get(reverse("assessments:mine")).status_code == 302
+
+
+def test_a_session_whose_data_was_altered_is_anonymous(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    key = client.cookies["sessionid"].value
+    session = Session.objects.get(session_key=key)
+    Session.objects.filter(session_key=key).update(session_data=session.session_data[:-3] + "abc")
+    assert client.get(reverse("assessments:mine")).status_code == 302
 
 
 def test_the_redis_cache_keeps_one_client_for_its_pool():
