@@ -68,6 +68,17 @@ def test_each_visitor_gets_a_token_of_their_own_that_works(default_version):
     assert third.post("/start/", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
 
 
+def test_only_a_kept_page_with_a_form_sets_the_csrf_cookie(people, team_assessment):
+    link = teams.share(team_assessment([2] * 7), people["owner"], include_notes=False)
+    for _ in range(2):  # drawn, then served as kept
+        visitor = Client()
+        shared = visitor.get(f"/shared/{link.token}/")
+        assert shared.status_code == 200 and "csrftoken" not in shared.cookies
+        home = visitor.get("/")
+        assert "csrftoken" in home.cookies
+        assert home.cookies["csrftoken"].value and csrf_token_of(home.content.decode())
+
+
 def test_a_notice_shows_once_and_is_never_kept(client, default_version):
     question = client.post("/start/")["Location"]
     with_notice = client.get(question).content.decode()

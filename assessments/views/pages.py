@@ -69,7 +69,10 @@ def kept_page(request, stamp, draw) -> HttpResponse:
             return _with_token(request, response)
         html = response.content.decode()
         caching.keep(key, html, seconds=SHARED_SECONDS, page=True)
-    return HttpResponse(html.replace(token_placeholder(), get_token(request)))
+    if token_placeholder() in html:
+        # Only a page with a form needs a token (and sets the CSRF cookie).
+        html = html.replace(token_placeholder(), get_token(request))
+    return HttpResponse(html)
 
 
 def _key(request, stamp) -> str:
