@@ -36,10 +36,11 @@ from tests.support.http import Client, path_of, take_assessment  # noqa: E402
 from tests.support.servers import rss_mb, start_server, stop_server, worker_pids  # noqa: E402
 
 QUICK = os.environ.get("QUICK", "") not in ("", "0")
-SECONDS = float(os.environ.get("BENCH_SECONDS") or (1 if QUICK else 2))
+SECONDS = float(os.environ.get("BENCH_SECONDS") or 1)
 # Every target is measured this many times, in turn with all the others, and the median kept:
-# on a shared 2-core machine one run of a few seconds can be off by a third.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS") or (1 if QUICK else 4))
+# on a shared 2-core machine one run of a few seconds can be off by a third, and the machine's
+# speed changes within seconds, so many short rounds give a steadier median than a few long.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS") or (1 if QUICK else 8))
 # A round starts only while the run can still end within 10 minutes: later rounds are dropped
 # on a machine slow enough to need it, and the table says how many ran.
 ROUNDS_START_BEFORE = 420
