@@ -464,6 +464,10 @@ def main() -> int:
             DJANGO_TRUSTED_PROXY_COUNT="1",
             # People start assessments far faster here than any office would.
             DJANGO_RATELIMIT_START="1000000/m",
+            # deploy/start's own number of workers (two a core, and one). With two, all 16 of
+            # wrk's kept-alive connections sometimes went to one worker, which halved a
+            # measurement at random.
+            WEB_CONCURRENCY=None,
         )
         targets, cookies = prepare(base, teams)
         samples: dict[str, list[Measure]] = {m.name: [] for m in targets}

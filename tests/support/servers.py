@@ -37,7 +37,8 @@ def fetch(url, **headers):
 
 def start_server(tmp_path, log_name="server.log", **extra_env):
     """deploy/start on a free loopback port, its output written to tmp_path/log_name; the
-    database is tmp_path/db.sqlite3 unless DATABASE_URL is given."""
+    database is tmp_path/db.sqlite3 unless DATABASE_URL is given. A variable given as None is
+    left out, so that deploy/start's own default applies."""
     port = free_port()
     env = {
         **{
@@ -56,6 +57,7 @@ def start_server(tmp_path, log_name="server.log", **extra_env):
         "WEB_CONCURRENCY": "2",
         **extra_env,
     }
+    env = {k: v for k, v in env.items() if v is not None}
     if not (tmp_path / "static").exists():
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
