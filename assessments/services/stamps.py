@@ -147,21 +147,20 @@ def of_own_assessments(user) -> tuple:
     changed (a team's changes include assessments claimed into it)."""
     # Each figure from its own subquery: in one aggregate, SQLite read every row for the latest
     # save too; apart, the count reads the index alone and the latest save is one lookup (this
-    # stamp took 172 µs at 1,000 assessments, now 74 µs).
-    own = _one(
+    # stamp took 172 µs at 1,000 assessments, now 74 µs). One row a team, in one round trip.
+    rows = _all(
         f"""
         SELECT (SELECT COUNT(*) FROM {_table(Assessment)} a WHERE a.owner_id = %s),
                (SELECT MAX(a.updated_at) FROM {_table(Assessment)} a WHERE a.owner_id = %s),
-               (SELECT MAX(v.advice_revised_at) FROM {_table(QuestionnaireVersion)} v)
+               (SELECT MAX(v.advice_revised_at) FROM {_table(QuestionnaireVersion)} v),
+               t.id, t.changed_at
+        FROM (SELECT 1 AS one) viewer
+        LEFT JOIN {_table(Membership)} m ON m.user_id = %s
+        LEFT JOIN {_table(Team)} t ON t.id = m.team_id
+        ORDER BY t.id
         """,
-        [user.pk, user.pk],
+        [user.pk, user.pk, user.pk],
     )
-    teams = _all(
-        f"""
-        SELECT t.id, t.changed_at FROM {_table(Membership)} m
-        JOIN {_table(Team)} t ON t.id = m.team_id
-        WHERE m.user_id = %s ORDER BY t.id
-        """,
-        [user.pk],
-    )
+    own = rows[0][:3]
+    teams = [row[3:] for row in rows if row[3] is not None]
     return (own, teams)
