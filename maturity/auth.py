@@ -32,10 +32,11 @@ def _fields() -> tuple[models.Field, ...]:
 def _query() -> str:
     model = get_user_model()
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _fields())
+    columns = ", ".join(quote(field.column or field.attname) for field in _fields())
+    pk = model._meta.pk
     return (
         f"SELECT {columns} FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+        f"WHERE {quote(pk.column or pk.attname)} = %s"
     )
 
 

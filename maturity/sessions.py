@@ -18,7 +18,8 @@ class SessionStore(db.SessionStore):
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(model._meta.db_table)} "
+                f"SELECT {quote('session_key')}, {quote('session_data')} "
+                f"FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
@@ -27,4 +28,4 @@ class SessionStore(db.SessionStore):
             # As Django's: an unknown or expired key starts a new session.
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return model(session_key=row[0], session_data=row[1])
