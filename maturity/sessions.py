@@ -1,26 +1,61 @@
-"""Django's database sessions, read with one plain SQL query.
+"""Django's database sessions, read with their user in one plain SQL query.
 
-Every signed-in request reads its session. From the database it is one indexed row: on SQLite
-that costs about 0.02 ms, where a read from Redis costs a network round trip (about 0.1 ms on
-a loopback) and building the query with the ORM about 0.15 ms. Django does the rest as usual:
-writing, expiry, the signed and checked session data, signing out.
+Every signed-in request reads its session and its user. From the database the session is one
+indexed row: on SQLite that costs about 0.02 ms, where a read from Redis costs a network round
+trip (about 0.1 ms on a loopback) and building the query with the ORM about 0.15 ms. The
+session's model (`assessments.models.Session`) keeps the signed-in person's id in a column, so
+the same query reads the user's row too, and offers it to the backend (`maturity.auth`), which
+saves a second round trip. Django does the rest as usual: writing, expiry, the signed and
+checked session data, the password hash, signing out.
 """
 
+from typing import TYPE_CHECKING, cast
+
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from maturity import auth
+
+if TYPE_CHECKING:
+    from assessments.models import Session
+
 
 class SessionStore(db.SessionStore):
+    def __init__(self, session_key=None):
+        super().__init__(session_key)
+        # A request's session is made first: no user row from an earlier request is offered.
+        auth.offer(None, None)
+
+    @classmethod
+    def get_model_class(cls):
+        from assessments.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = cast("Session", super().create_model_instance(data))
+        try:
+            session.user_id = int(data.get(SESSION_KEY))
+        except (TypeError, ValueError):
+            session.user_id = None
+        return session
+
     def _get_session_from_db(self):
         model = self.model
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
+        user_model = get_user_model()
+        user_pk = quote(user_model._meta.pk.column or user_model._meta.pk.attname)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('session_key')}, {quote('session_data')} "
-                f"FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                f"SELECT s.{quote('session_key')}, s.{quote('session_data')}, "
+                f"s.{quote('user_id')}, {auth.user_columns('u')} "
+                f"FROM {quote(model._meta.db_table)} s "
+                f"LEFT JOIN {quote(user_model._meta.db_table)} u "
+                f"ON u.{user_pk} = s.{quote('user_id')} "
+                f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
@@ -28,4 +63,7 @@ class SessionStore(db.SessionStore):
             # As Django's: an unknown or expired key starts a new session.
             self._session_key = None
             return None
+        # Offered for the id the column names; the backend takes it only when that is the id
+        # the signed session data names.
+        auth.offer(row[2], row[3:])
         return model(session_key=row[0], session_data=row[1])

@@ -1,14 +1,17 @@
-"""Signed-in requests read their session (maturity/sessions.py) and their user
-(maturity/auth.py) with plain SQL, and the cache through a Redis client kept per pool
+"""Signed-in requests read their session and its user in one plain SQL query
+(maturity/sessions.py, maturity/auth.py), and the cache through a Redis client kept per pool
 (maturity/cache.py): Django's checks still hold."""
 
 from datetime import timedelta
 
-from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Session
+from maturity import auth
 from maturity.auth import ModelBackend
 from maturity.cache import RedisCache
 
@@ -102,6 +105,45 @@ def test_a_session_whose_data_was_altered_is_anonymous(people):
     key = client.cookies["sessionid"].value
     session = Session.objects.get(session_key=key)
     Session.objects.filter(session_key=key).update(session_data=session.session_data[:-3] + "abc")
+    assert client.get(reverse("assessments:mine")).status_code == 302
+
+
+def test_the_session_and_its_user_are_read_in_one_query(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    key = client.cookies["sessionid"].value
+    assert Session.objects.get(session_key=key).user_id == people["member"].pk
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("healthz")).status_code == 200  # reads no user
+        page = client.get(reverse("assessments:account"))
+    assert "mateo" in page.content.decode()
+    reads = [q["sql"] for q in queries if "auth_user" in q["sql"]]
+    assert len(reads) == 1 and "JOIN" in reads[0], reads
+
+
+def test_a_session_row_naming_someone_else_does_not_make_you_them(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(user_id=people["owner"].pk)
+    page = client.get(reverse("assessments:account")).content.decode()
+    assert "Sign out mateo" in page and "olivia" not in page
+
+
+def test_no_request_is_given_a_user_row_read_for_another(people):
+    client = signed_in("mateo", "pw-mateo-123")
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(user_id=None)
+    # A row left over from elsewhere, naming mateo with another password: were it used, the
+    # session's password hash would not match, and mateo would be signed out.
+    stale = [None] * len(auth.user_columns("u").split(", "))
+    stale[0], stale[1] = people["member"].pk, "pbkdf2_sha256$1$salt$stale"
+    auth.offer(people["member"].pk, stale)
+    assert client.get(reverse("assessments:mine")).status_code == 200
+
+
+def test_a_deleted_accounts_session_is_anonymous(people):
+    client = signed_in("xena", "pw-xena-123")
+    people["other_team"].delete()
+    people["outsider"].delete()
     assert client.get(reverse("assessments:mine")).status_code == 302
 
 

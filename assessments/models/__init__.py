@@ -19,6 +19,7 @@ from assessments.models.questionnaires import (
     Reference,
 )
 from assessments.models.rounds import REASON_LENGTH, AgreedAnswer, Round
+from assessments.models.sessions import Session
 from assessments.models.targets import Target, TargetAnswer
 from assessments.models.teams import Invitation, Membership, Team, new_token
 
@@ -46,6 +47,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Reference",
     "Round",
+    "Session",
     "ShareLink",
     "Target",
     "TargetAnswer",
