@@ -9,6 +9,7 @@ saves a second round trip. Django does the rest as usual: writing, expiry, the s
 checked session data, the password hash, signing out.
 """
 
+from functools import cache
 from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -20,6 +21,22 @@ from maturity import auth
 
 if TYPE_CHECKING:
     from assessments.models import Session
+
+
+@cache
+def _query(alias: str) -> str:
+    """The session, by key and unexpired, with its user's row: built once per database."""
+    quote = connections[alias].ops.quote_name
+    user_model = get_user_model()
+    user_pk = quote(user_model._meta.pk.column or user_model._meta.pk.attname)
+    return (
+        f"SELECT s.{quote('session_key')}, s.{quote('session_data')}, "
+        f"s.{quote('user_id')}, {auth.user_columns('u')} "
+        f"FROM {quote(SessionStore.get_model_class()._meta.db_table)} s "
+        f"LEFT JOIN {quote(user_model._meta.db_table)} u "
+        f"ON u.{user_pk} = s.{quote('user_id')} "
+        f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+    )
 
 
 class SessionStore(db.SessionStore):
@@ -45,17 +62,9 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         model = self.model
         connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        user_model = get_user_model()
-        user_pk = quote(user_model._meta.pk.column or user_model._meta.pk.attname)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.{quote('session_key')}, s.{quote('session_data')}, "
-                f"s.{quote('user_id')}, {auth.user_columns('u')} "
-                f"FROM {quote(model._meta.db_table)} s "
-                f"LEFT JOIN {quote(user_model._meta.db_table)} u "
-                f"ON u.{user_pk} = s.{quote('user_id')} "
-                f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
+                _query(connection.alias),
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()

@@ -179,8 +179,9 @@ def cache_from_url(url: str) -> dict:
 CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
 CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "maturity"}}
 
-# Sessions live in the database, read with one plain query (maturity/sessions.py): one indexed
-# row costs less than a round trip to a cache, and every process sees a sign-out at once.
+# Sessions live in the database, read with their user in one plain query (maturity/sessions.py):
+# one indexed row costs less than a round trip to a cache, and every process sees a sign-out
+# at once.
 SESSION_ENGINE = "maturity.sessions"
 
 # `manage.py purge_stale` deletes anonymous assessments left unfinished this many days.
