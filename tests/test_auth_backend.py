@@ -14,6 +14,7 @@ from assessments.models import Session
 from maturity import auth
 from maturity.auth import ModelBackend
 from maturity.cache import RedisCache
+from maturity.sessions import SessionStore
 
 
 def signed_in(username, password):
@@ -106,6 +107,20 @@ def test_a_session_whose_data_was_altered_is_anonymous(people):
     session = Session.objects.get(session_key=key)
     Session.objects.filter(session_key=key).update(session_data=session.session_data[:-3] + "abc")
     assert client.get(reverse("assessments:mine")).status_code == 302
+
+
+def test_each_request_reads_a_session_of_its_own(db):
+    # The same signed data is decoded once a process: what one request changes in its session
+    # (and does not save) must not show in the next one's.
+    store = SessionStore()
+    store["seen"] = ["first"]
+    store.save()
+    earlier = SessionStore(store.session_key)
+    earlier["seen"].append("changed, not saved")
+    assert SessionStore(store.session_key)["seen"] == ["first"]
+    # An altered copy of the same data is not taken for it.
+    data = Session.objects.get(session_key=store.session_key).session_data
+    assert SessionStore().decode(data[:-3] + "abc") == {}
 
 
 def test_the_session_and_its_user_are_read_in_one_query(people):
