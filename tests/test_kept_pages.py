@@ -78,6 +78,33 @@ def test_only_a_kept_page_with_a_form_sets_the_csrf_cookie(people, team_assessme
         assert home.cookies["csrftoken"].value and csrf_token_of(home.content.decode())
 
 
+def test_a_kept_form_takes_a_new_token_that_the_middleware_accepts(people, team_assessment):
+    team_assessment(scores_for_total(12))
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(people["member"])
+    url = f"/teams/{people['team'].pk}/"
+    first = member.get(url)  # drawn: Django's own token, and the cookie set
+    secret = first.cookies["csrftoken"].value
+    tokens = [csrf_token_of(member.get(url).content.decode()) for _ in range(3)]  # kept
+    assert len({csrf_token_of(first.content.decode()), *tokens}) == 4
+    assert all(len(token) == 64 and token.isalnum() and secret not in token for token in tokens)
+    for token in tokens:
+        started = member.post("/start/", {"csrfmiddlewaretoken": token})
+        assert started.status_code == 302 and "/q/1/" in started["Location"]
+    assert member.post("/start/", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+
+
+def test_a_kept_page_sets_the_csrf_cookie_only_for_a_visitor_without_one(default_version):
+    visitor = Client()
+    first = visitor.get("/")
+    cookie = first.cookies["csrftoken"]
+    # A cookie for the browser session: it has no expiry that later pages would move on.
+    assert cookie.value and not cookie["max-age"] and not cookie["expires"]
+    again = visitor.get("/")
+    assert "csrftoken" not in again.cookies and csrf_token_of(again.content.decode())
+    assert visitor.cookies["csrftoken"].value == cookie.value
+
+
 def test_a_notice_shows_once_and_is_never_kept(client, default_version):
     question = client.post("/start/")["Location"]
     with_notice = client.get(question).content.decode()

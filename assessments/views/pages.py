@@ -20,11 +20,11 @@ from functools import cache
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
 from assessments import caching
+from maturity.csrf import form_token
 
 # Long enough to serve a page many times; short enough that pages nobody reads again leave
 # the shared cache soon.
@@ -71,7 +71,7 @@ def kept_page(request, stamp, draw) -> HttpResponse:
         caching.keep(key, html, seconds=SHARED_SECONDS, page=True)
     if token_placeholder() in html:
         # Only a page with a form needs a token (and sets the CSRF cookie).
-        html = html.replace(token_placeholder(), get_token(request))
+        html = html.replace(token_placeholder(), form_token(request))
     return HttpResponse(html)
 
 
@@ -86,5 +86,5 @@ def _with_token(request, response):
     """A page not kept (a form with errors, say) still gets the visitor's own token."""
     placeholder = token_placeholder().encode()
     if not getattr(response, "streaming", False) and placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
+        response.content = response.content.replace(placeholder, form_token(request).encode())
     return response
