@@ -25,7 +25,8 @@ _offered: ContextVar[tuple | None] = ContextVar("offered_user_row", default=None
 
 
 @cache
-def _fields() -> tuple[models.Field, ...]:
+def user_fields() -> tuple[models.Field, ...]:
+    """The fields a user is built from, in `user_columns` order."""
     model = get_user_model()
     return tuple(
         field
@@ -37,7 +38,7 @@ def _fields() -> tuple[models.Field, ...]:
 def user_columns(alias: str) -> str:
     """The columns a user is built from, qualified by a table alias, for another query."""
     quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(field.column or field.attname)}" for field in _fields())
+    return ", ".join(f"{alias}.{quote(field.column or field.attname)}" for field in user_fields())
 
 
 def offer(user_id, values) -> None:
@@ -76,6 +77,6 @@ class ModelBackend(DjangoModelBackend):
         if row is None:
             return None
         # to_python gives each value its Python type (SQLite answers 1 for True).
-        values = [field.to_python(value) for field, value in zip(_fields(), row, strict=True)]
-        user = model.from_db(connection.alias, [field.attname for field in _fields()], values)
+        values = [field.to_python(value) for field, value in zip(user_fields(), row, strict=True)]
+        user = model.from_db(connection.alias, [field.attname for field in user_fields()], values)
         return user if self.user_can_authenticate(user) else None

@@ -4,13 +4,19 @@
 
 from datetime import timedelta
 
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
+from django.contrib.auth.models import AnonymousUser
+
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from assessments.models import Session
+from assessments.services import stamps
 from maturity import auth
 from maturity.auth import ModelBackend
 from maturity.cache import RedisCache
@@ -141,6 +147,54 @@ def test_a_session_row_naming_someone_else_does_not_make_you_them(people):
     Session.objects.filter(session_key=key).update(user_id=people["owner"].pk)
     page = client.get(reverse("assessments:account")).content.decode()
     assert "Sign out mateo" in page and "olivia" not in page
+
+
+def test_a_page_read_with_a_session_naming_someone_else_is_not_theirs(people):
+    # The team page's stamp is read with the session, for the id its row names: the outsider's
+    # session, altered to name a member, must still find no team.
+    team = f"/teams/{people['team'].pk}/"
+    outsider = signed_in("xena", "pw-xena-123")
+    key = outsider.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(user_id=people["member"].pk)
+    for path in (team, team + "compare/", "/mine/"):
+        page = outsider.get(path)
+        assert page.status_code == (200 if path == "/mine/" else 404), path
+        assert "Platform team" not in page.content.decode()
+    # And a member whose row names the outsider is still the member.
+    member = signed_in("mateo", "pw-mateo-123")
+    key = member.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(user_id=people["outsider"].pk)
+    assert "Platform team" in member.get(team).content.decode()
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+def test_a_stamp_is_read_with_the_session_or_on_its_own(people, read_first):
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(people["member"].pk),
+            BACKEND_SESSION_KEY: "maturity.auth.ModelBackend",
+            HASH_SESSION_KEY: people["member"].get_session_auth_hash(),
+        }
+    )
+    session.create()
+    request = RequestFactory().get("/")
+    request.session = SessionStore(session.session_key)
+    request.user = SimpleLazyObject(lambda: get_user(request))
+    if read_first:  # as when something before the view asked who is signed in
+        assert request.user.is_authenticated
+    with CaptureQueriesContext(connection) as queries:
+        stamp = stamps.of_team(people["team"].pk, request)
+        own, teams = stamps.of_own_assessments(request)
+    assert stamp[0] == people["team"].pk and stamp[2] == "member"
+    assert own[0] == 0 and [team[0] for team in teams] == [people["team"].pk]
+    # With the session when it is yet to be read (then /mine/'s on its own), else each alone.
+    sql = [query["sql"] for query in queries]
+    table = Session._meta.db_table
+    assert len(sql) == 2 and table not in sql[1]
+    assert (table in sql[0]) is not read_first
+    request.user = AnonymousUser()
+    assert stamps.of_own_assessments(request) is None
 
 
 def test_no_request_is_given_a_user_row_read_for_another(people):

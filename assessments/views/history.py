@@ -19,7 +19,7 @@ COMPARE_CHOICES = 50
 @require_safe
 def compare(request, team_id):
     stamp = (
-        stamps.of_team(team_id, request.user),
+        stamps.of_team(team_id, request),
         request.GET.get("before"),
         request.GET.get("after"),
     )

@@ -2,8 +2,9 @@
 it changes.
 
 A page is kept under its address, who is viewing (id, name and staff flag: the header shows
-them), the language, and a stamp the view reads from the database with its first query: an
-assessment's last-saved moment and its version's advice date, a team's `changed_at` (see
+them), the language, and a stamp the view reads from the database with its first query (for a
+signed-in page, the session's own: see `assessments.services.stamps`): an assessment's
+last-saved moment and its version's advice date, a team's `changed_at` (see
 `assessments.models.stamps`). The stamp is read before anything the page shows, so a page drawn
 during a change is kept under the old stamp and never served after it. Everything else a page
 depends on (the date, "how you compare"'s few-minute window, parameters) is named in the stamp

@@ -4,7 +4,7 @@ import json
 
 from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -398,10 +398,13 @@ def delete(request, token):
 
 
 @never_cache
-@login_required
 @require_safe
 def mine(request):
-    stamp = (stamps.of_own_assessments(request.user), request.GET.get("page"))
+    # Signed in or not, the stamp tells: it is read with the session (see `stamps`).
+    own = stamps.of_own_assessments(request)
+    if own is None:
+        return redirect_to_login(request.get_full_path())
+    stamp = (own, request.GET.get("page"))
     return kept_page(request, stamp, lambda kept: _mine(request, kept))
 
 

@@ -58,7 +58,7 @@ OPEN_ACTIONS_SHOWN = 10
 @require_safe
 def team_detail(request, team_id):
     stamp = (
-        stamps.of_team(team_id, request.user),
+        stamps.of_team(team_id, request),
         # Overdue actions and a round's closing date are told by the date.
         timezone.localdate(),
         benchmark.window(),
