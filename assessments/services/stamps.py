@@ -9,8 +9,8 @@ drawn afresh, access check included.
 
 These queries run on every view of a kept page, so they are written once as SQL: building
 them with the ORM cost more than the rest of the page. A signed-in page's stamp is read by the
-session's own query when it can be (`_of_viewer`), which saves a round trip a view. The values are compared, never shown,
-so each database may return its dates in its own form.
+session's own query when it can be (`_of_viewer`), which saves a round trip a view. The values
+are compared, never shown, so each database may return its dates in its own form.
 """
 
 from typing import NamedTuple
