@@ -159,6 +159,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "check": ConnectionPool.check_connection,
         }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DJANGO_DB_PREPARED_STATEMENTS", True):
+        # Parameters sent apart from the query, so that psycopg prepares a query the fifth
+        # time a connection runs it: planning the pages' queries (the session's with its stamp
+        # is 5 tables) cost PostgreSQL more than running them. Off for a pooler in
+        # transaction mode (PgBouncer before 1.21), which cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 
 
 def cache_from_url(url: str) -> dict:

@@ -109,6 +109,15 @@ def test_the_cache_comes_from_cache_url():
     assert "redis://127.0.0.1:6379/3" in redis
 
 
+def test_postgresql_queries_are_prepared_unless_turned_off():
+    url = "postgres://someone@db.example:5432/maturity"
+    options = "DATABASES['default']['OPTIONS']"
+    prepared = setting(options, DJANGO_DEBUG="1", DATABASE_URL=url)
+    assert "'server_side_binding': True" in prepared and "'prepare_threshold': 5" in prepared
+    plain = setting(options, DJANGO_DEBUG="1", DATABASE_URL=url, DJANGO_DB_PREPARED_STATEMENTS="0")
+    assert "server_side_binding" not in plain and "prepare_threshold" not in plain
+
+
 def test_a_malformed_cache_url_is_named():
     result = run_manage("check", DJANGO_DEBUG="1", CACHE_URL="memcache://nowhere")
     assert result.returncode != 0
