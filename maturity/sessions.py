@@ -98,9 +98,15 @@ class SessionStore(db.SessionStore):
             session.user_id = None
         return session
 
-    def _get_session_from_db(self):
-        model = self.model
-        connection = connections[router.db_for_read(model)]
+    def load(self):
+        # As Django's, without building a model instance only to read its data.
+        data = self._session_data_from_db()
+        return {} if data is None else self.decode(data)
+
+    def _session_data_from_db(self) -> str | None:
+        """The unexpired session's data, its user's row and any rows asked for along with it,
+        in one query (see the module)."""
+        connection = connections[router.db_for_read(self.model)]
         columns, tables, condition = _query(connection.alias)
         params = [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
         if self._along is not None:
@@ -121,7 +127,7 @@ class SessionStore(db.SessionStore):
         auth.offer(row[2], row[3:user_width])
         if self._along is not None:
             self._rows_along = (row[2], [found[user_width:] for found in rows])
-        return model(session_key=row[0], session_data=row[1])
+        return row[1]
 
 
 # Decodes for `_decoded` (with this store's salt), and keeps no session of its own.
