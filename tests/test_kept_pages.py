@@ -2,13 +2,17 @@
 drawn afresh on the very next view after anything they show changes."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_http_date
 
 from assessments.models import Level, Membership, Questionnaire
 from assessments.services import accounts, actions, rounds, targets, teams
@@ -103,6 +107,23 @@ def test_a_kept_page_sets_the_csrf_cookie_only_for_a_visitor_without_one(default
     again = visitor.get("/")
     assert "csrftoken" not in again.cookies and csrf_token_of(again.content.decode())
     assert visitor.cookies["csrftoken"].value == cookie.value
+
+
+@pytest.mark.django_db
+def test_private_pages_are_never_cached_as_djangos_never_cache_has_it(
+    owner_client, people, team_assessment, rf
+):
+    team_assessment(scores_for_total(12))
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+    for url in (f"/teams/{people['team'].pk}/", "/mine/", "/teams/"):
+        for _ in range(2):  # drawn, then kept (the team list is always drawn)
+            response = owner_client.get(url)
+            assert response["Cache-Control"] == expected["Cache-Control"], url
+            assert parse_http_date(response["Expires"]) <= time.time() + 1
+    # A response with caching headers of its own has them merged, as Django merges them.
+    merged = pages.never_cache(lambda request: HttpResponse(headers={"Cache-Control": "public"}))
+    assert "no-store" in merged(rf.get("/"))["Cache-Control"]
 
 
 def test_a_notice_shows_once_and_is_never_kept(client, default_version):

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import PasswordConfirmForm, SignUpForm
 from assessments.services import accounts as data
 from assessments.views.limits import per_address, per_email
+from assessments.views.pages import never_cache
 
 
 def _safe_next(request, fallback):

@@ -3,13 +3,12 @@
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.forms import CompareForm
 from assessments.services import history, selectors, stamps
 from assessments.views import fragments
-from assessments.views.pages import kept_if_asked_as_shown, kept_page
+from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
 
 # The compare form offers the latest this many; any other is reached by its id.
 COMPARE_CHOICES = 50

@@ -17,11 +17,13 @@ names what they show (`kept_if_asked_as_shown`).
 """
 
 import hashlib
-from functools import cache
+from functools import cache, wraps
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
+from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from assessments import caching
@@ -39,6 +41,27 @@ def token_placeholder() -> str:
     return (
         "kept-" + salted_hmac("kept-page-csrf-token", "placeholder", algorithm="sha256").hexdigest()
     )
+
+
+# The Cache-Control Django's `never_cache` writes, field by field, for a response with none.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(view):
+    """Django's `never_cache`, writing its two headers whole on a response that has neither:
+    patching them field by field cost a kept page as much as finding it in the keep (30 µs)."""
+
+    @wraps(view)
+    def never_cached(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if "Cache-Control" in response.headers or "Expires" in response.headers:
+            add_never_cache_headers(response)
+        else:
+            response.headers["Expires"] = http_date()
+            response.headers["Cache-Control"] = NEVER_CACHE
+        return response
+
+    return never_cached
 
 
 def kept_if_asked_as_shown(request, response, **shown):

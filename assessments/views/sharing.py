@@ -4,12 +4,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.services import selectors, stamps, teams
 from assessments.views import fragments
-from assessments.views.pages import kept_page
+from assessments.views.pages import kept_page, never_cache
 
 
 @require_POST

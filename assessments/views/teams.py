@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
@@ -24,7 +23,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_if_asked_as_shown, kept_page
+from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
 
 
 @never_cache
