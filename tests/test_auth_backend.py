@@ -186,7 +186,7 @@ def test_a_stamp_is_read_with_the_session_or_on_its_own(people, read_first):
         stamp = stamps.of_team(people["team"].pk, request)
         own, teams = stamps.of_own_assessments(request)
     assert stamp[0] == people["team"].pk and stamp[2] == "member"
-    assert own[0] == 0 and [team[0] for team in teams] == [people["team"].pk]
+    assert own[0] is None and [team[0] for team in teams] == [people["team"].pk]
     # With the session when it is yet to be read (then /mine/'s on its own), else each alone.
     sql = [query["sql"] for query in queries]
     table = Session._meta.db_table

@@ -255,6 +255,23 @@ def test_mine_shows_a_new_assessment_and_a_claim_at_once(client, people, default
     assert people["team"].name in client.get("/mine/").content.decode()
 
 
+def test_mine_drops_a_deleted_assessment_at_once_even_an_older_one(client, people, default_version):
+    client.force_login(people["member"])
+    tokens = [
+        client.post("/start/", {"team": ""})["Location"].split("/a/")[1].split("/")[0]
+        for _ in range(2)
+    ]
+    client.get("/mine/")  # shows the notices from starting them
+    mine = client.get("/mine/").content.decode()  # kept
+    assert all(token in mine for token in tokens)
+    # The older one: the latest save stays the same, so only the owner's stamp can tell.
+    deleted = client.post(f"/a/{tokens[0]}/delete/", {"confirm": "on"})
+    assert deleted.status_code == 302
+    assert "deleted" in client.get("/mine/").content.decode()  # the notice: drawn afresh
+    mine = client.get("/mine/").content.decode()  # and again, as it may be kept
+    assert tokens[0] not in mine and tokens[1] in mine
+
+
 def test_a_revoked_share_link_stops_at_once(client, people, team_assessment):
     assessment = team_assessment(scores_for_total(12))
     link = teams.share(assessment, people["owner"], include_notes=False)

@@ -7,6 +7,7 @@ expect.
 
 from assessments.models.actions import ACTION_LENGTH, Action, ActionChange
 from assessments.models.assessments import NOTE_LENGTH, Answer, Assessment, ShareLink
+from assessments.models.owners import OwnerStamp
 from assessments.models.questionnaires import (
     AnswerOption,
     Dimension,
@@ -42,6 +43,7 @@ __all__ = [
     "Invitation",
     "Level",
     "Membership",
+    "OwnerStamp",
     "Question",
     "Questionnaire",
     "QuestionnaireVersion",

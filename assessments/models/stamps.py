@@ -2,7 +2,9 @@
 
 A team's pages are kept under `Team.changed_at`; any save or deletion of something they show
 (an assessment, a member, a round, an action, a target, a share link, a member's name) moves it
-on in the same transaction, so the next request, in any process, draws them afresh. Services
+on in the same transaction, so the next request, in any process, draws them afresh. A person's
+`/mine/` is kept under `OwnerStamp.changed_at`, moved on alike by any save or deletion of an
+assessment they own, and under their assessments' latest save. Services
 that change rows with `update()` or `bulk_create()`, which send no signals, touch the team
 themselves. Any change to a questionnaire's wording or advice dates its versions' advice
 (`QuestionnaireVersion.advice_revised_at`) and every team's pages, as level names and
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from assessments.models.actions import Action, ActionChange
 from assessments.models.assessments import Answer, Assessment, ShareLink
+from assessments.models.owners import OwnerStamp
 from assessments.models.questionnaires import Level, Questionnaire, QuestionnaireVersion, Reference
 from assessments.models.rounds import AgreedAnswer, Round
 from assessments.models.targets import Target, TargetAnswer
@@ -46,6 +49,14 @@ def assessment_changed(sender, instance, **kwargs):
         Team.objects.filter(pk=instance.team_id).touch()
     if instance.round_id:
         Team.objects.filter(rounds__pk=instance.round_id).touch()
+
+
+@receiver([post_save, post_delete], sender=Assessment)
+def own_assessment_changed(sender, instance, **kwargs):
+    # Saving an answer updates the assessment's `updated_at` alone, which `/mine/`'s stamp
+    # reads too: it sends no signal.
+    if instance.owner_id:
+        OwnerStamp.touch(instance.owner_id)
 
 
 @receiver([post_save, post_delete], sender=Answer)
