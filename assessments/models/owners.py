@@ -19,11 +19,11 @@ class OwnerStamp(models.Model):
     def __str__(self):
         return f"{self.user_id} {self.changed_at.isoformat()}"
 
-    @classmethod
-    def touch(cls, user_id: int) -> None:
+    @staticmethod
+    def touch(user_id: int) -> None:
         """Date this person's list of assessments anew, making the row if need be."""
-        cls.objects.bulk_create(
-            [cls(user_id=user_id, changed_at=timezone.now())],
+        OwnerStamp.objects.bulk_create(
+            [OwnerStamp(user_id=user_id, changed_at=timezone.now())],
             update_conflicts=True,
             unique_fields=["user"],
             update_fields=["changed_at"],
