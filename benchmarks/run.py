@@ -63,7 +63,15 @@ HTML_PAGES = {
     f"team page ({BIG:,}), first page",
     f"team page ({BIG:,}), last page",
     "compare",
+    f"/mine/ ({SMALL:,})",
     f"/mine/ ({MINE:,})",
+    f"/mine/ ({BIG:,})",
+}
+# History pages at BIG, each against the same page at SMALL: within 20%.
+HISTORY = {
+    f"team page ({BIG:,}), first page": f"team page ({SMALL:,}), first page",
+    f"team page ({BIG:,}), last page": f"team page ({SMALL:,}), first page",
+    f"/mine/ ({BIG:,})": f"/mine/ ({SMALL:,})",
 }
 # Measured against a floor of their own, just before them (see `main`).
 PAIRED = HTML_PAGES | {"results.json"}
@@ -121,7 +129,14 @@ def seed(env) -> dict[str, dict]:
     env = {**env, "DJANGO_DEBUG": "1"}
     run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], env, timeout=300)
     run([sys.executable, "manage.py", "load_default_questionnaire"], env, timeout=120)
-    plans = {"small": (SMALL, 4), "big": (BIG, 4), "mine": (MINE, 1)}
+    # One person each with few, some and many assessments of their own ("mine-…" would clash).
+    plans = {
+        "small": (SMALL, 4),
+        "big": (BIG, 4),
+        "few": (SMALL, 1),
+        "mine": (MINE, 1),
+        "many": (BIG, 1),
+    }
     if EXPORT_MEMORY:
         plans["huge"] = (EXPORT_MEMORY, 2)
     teams = {}
@@ -364,11 +379,14 @@ def prepare(base: str, teams: dict) -> tuple[list[Measure], dict[str, str]]:
             connections=2,
             seconds=SECONDS if QUICK else 10,
         ),
+        Measure(f"/mine/ ({SMALL:,})", "/mine/", role="few"),
         Measure(f"/mine/ ({MINE:,})", "/mine/", role="mine"),
+        Measure(f"/mine/ ({BIG:,})", "/mine/", role="many"),
     ]
-    small_member = Client(base)
-    assert small_member.sign_in(teams["small"]["member"], PASSWORD).status == 302
-    cookies["member-small"] = small_member.cookie_header()
+    for role, team in (("member-small", "small"), ("few", "few"), ("many", "many")):
+        person = Client(base)
+        assert person.sign_in(teams[team]["member"], PASSWORD).status == 302
+        cookies[role] = person.cookie_header()
     return targets, cookies
 
 
@@ -386,7 +404,7 @@ def check(measures: list[Measure], history_shares: dict[str, float]) -> list[str
             missed.append(f"{m.name}: p99 {m.p99_ms:.0f} ms")
     for name, share in history_shares.items():
         if share < 0.8:
-            missed.append(f"{name}: {share:.0%} of the page at {SMALL:,}")
+            missed.append(f"{name}: {share:.0%} of {HISTORY[name]}")
     return missed
 
 
@@ -482,7 +500,9 @@ def main() -> int:
         floor_target = next(m for m in targets if m.name.startswith("/healthz"))
         rounds_run = 0
 
-        def measure_floor(warm: bool) -> Measure:
+        def measure_floor() -> Measure:
+            # The floor keeps nothing to warm up: its first measurement's warm-up is enough.
+            warm = not samples[floor_target.name]
             floor = wrk(base, dataclasses.replace(floor_target), None, warm=warm, master=server.pid)
             samples[floor_target.name].append(floor)
             return floor
@@ -492,16 +512,19 @@ def main() -> int:
                 print(f"  time is short: stopping after {round_number} rounds", flush=True)
                 break
             rounds_run += 1
-            warm = round_number == 0
+            first = round_number == 0
+            # QUICK only shows that the harness still works, within a minute: no warm-ups, and
+            # each page against the floor measured before it alone.
+            warm = first and not QUICK
             # The floor measured last, while nothing else has been measured since.
             last_floor = None
             for target in targets:
-                if target.connections < CONNECTIONS and not warm:
+                if target.connections < CONNECTIONS and not first:
                     # Downloads are timed, not compared with the floor: once is enough.
                     continue
                 paired = target.name in PAIRED
                 if paired and last_floor is None:
-                    last_floor = measure_floor(warm)
+                    last_floor = measure_floor()
                 sample = wrk(
                     base,
                     dataclasses.replace(target),
@@ -509,10 +532,12 @@ def main() -> int:
                     warm=warm,
                     master=server.pid,
                 )
-                if paired:
+                if paired and QUICK:
+                    sample.share = sample.requests_per_second / last_floor.requests_per_second
+                elif paired:
                     # The machine's speed drifts within seconds: each page is measured against
                     # the floor measured just before it and just after it.
-                    before, last_floor = last_floor, measure_floor(warm)
+                    before, last_floor = last_floor, measure_floor()
                     sample.share = sample.requests_per_second / statistics.mean(
                         (before.requests_per_second, last_floor.requests_per_second)
                     )
@@ -526,18 +551,23 @@ def main() -> int:
                 )
         # Each against its own floor, so that drift between the two does not count.
         history_shares = {
-            name: statistics.median(
+            big_name: statistics.median(
                 big.share / small.share
-                for big, small in zip(
-                    samples[name], samples[f"team page ({SMALL:,}), first page"], strict=True
-                )
+                for big, small in zip(samples[big_name], samples[small_name], strict=True)
             )
-            for name in (f"team page ({BIG:,}), first page", f"team page ({BIG:,}), last page")
+            for big_name, small_name in HISTORY.items()
         }
         measures = [median(samples[target.name]) for target in targets]
         measures.append(answering_client(base, SECONDS * ROUNDS))
         floor = next(m for m in measures if m.name.startswith("/healthz")).requests_per_second
         lines = table(measures, floor)
+        lines += [
+            "",
+            "History pages against the same page at "
+            + f"{SMALL:,} (median of the rounds' ratios of their shares): "
+            + "; ".join(f"{name}, {share:.0%}" for name, share in history_shares.items())
+            + ".",
+        ]
         memory = []
         if EXPORT_MEMORY:
             memory = export_memory(
