@@ -8,10 +8,11 @@ were most of what serving it cost: the mask draws its 32 characters with one cal
 randomness each (about 25 µs), and setting the cookie again about 40 µs.
 
 Here the mask is drawn from one call for random bytes, uniformly over the same characters, and
-applied exactly as Django applies it, so Django's middleware checks the token as its own. The
-cookie lasts as long as the browser session (`CSRF_COOKIE_AGE = None` in the settings), so it
-has no expiry to move on: a kept page sets it only for a visitor who has none, through
-`get_token` itself.
+applied exactly as Django applies it, so Django's middleware checks the token as its own. A
+kept page sets the cookie only for a visitor who has none, through `get_token` itself. It does
+not move the expiry on: every page that is drawn does, and signing in sets a new cookie, so a
+cookie lapses only after a year of reading kept pages alone, and the next page then sets a new
+one.
 """
 
 import secrets

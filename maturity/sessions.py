@@ -50,8 +50,9 @@ def _decoded(session_data: str) -> str:
     """Signed session data, checked and decoded, as JSON text: a signed-in person sends the
     same session with every request, and checking its signature and inflating it cost more than
     reading the row. The same text always decodes the same way (the secret key is fixed while
-    the process runs), so it is decoded once a process; the JSON text is parsed afresh for each
-    request, which may change its own copy."""
+    the process runs), so it is decoded once a process; the JSON text (sessions are JSON,
+    Django's default serializer) is parsed afresh for each request, which may change its own
+    copy."""
     return json.dumps(db.SessionStore.decode(_DECODER, session_data))
 
 
@@ -66,8 +67,9 @@ class SessionStore(db.SessionStore):
     def read_along(self, columns: str, joins: str, params: list) -> bool:
         """Have the session's own query read `columns` too, from `joins` on the session's row
         `s` (`s.user_id` names the signed-in person). The joins must be LEFT JOINs, so that the
-        session is read whatever they find; `params` are theirs. False when the session is
-        read already: the caller reads on its own."""
+        session is read whatever they find; `params` are theirs (the columns take none). False
+        when the session is read already: the caller reads on its own."""
+        assert "%s" not in columns, "parameters go in the joins, ahead of the session's"
         if hasattr(self, "_session_cache"):
             return False
         self._along = (columns, joins, params)

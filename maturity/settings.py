@@ -336,9 +336,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# The CSRF cookie lasts as long as the browser session, so kept pages need not set it again to
-# move its expiry on (maturity/csrf.py).
-CSRF_COOKIE_AGE = None
 if not DEBUG:
     if TRUSTED_PROXY_COUNT >= 1:
         # Only a proxy of ours may say the client spoke HTTPS; without one, a client could.

@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -102,8 +103,7 @@ def test_a_kept_page_sets_the_csrf_cookie_only_for_a_visitor_without_one(default
     visitor = Client()
     first = visitor.get("/")
     cookie = first.cookies["csrftoken"]
-    # A cookie for the browser session: it has no expiry that later pages would move on.
-    assert cookie.value and not cookie["max-age"] and not cookie["expires"]
+    assert cookie.value and cookie["max-age"] == settings.CSRF_COOKIE_AGE
     again = visitor.get("/")
     assert "csrftoken" not in again.cookies and csrf_token_of(again.content.decode())
     assert visitor.cookies["csrftoken"].value == cookie.value
@@ -116,7 +116,7 @@ def test_private_pages_are_never_cached_as_djangos_never_cache_has_it(
     team_assessment(scores_for_total(12))
     expected = HttpResponse()
     add_never_cache_headers(expected)
-    for url in (f"/teams/{people['team'].pk}/", "/mine/", "/teams/"):
+    for url in ("/", f"/teams/{people['team'].pk}/", "/mine/", "/teams/"):
         for _ in range(2):  # drawn, then kept (the team list is always drawn)
             response = owner_client.get(url)
             assert response["Cache-Control"] == expected["Cache-Control"], url

@@ -30,6 +30,9 @@ from assessments.views.lookups import assessment_for
 from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
 
 
+# Its form carries the visitor's own CSRF token, and a signed-in visitor's teams: no shared
+# cache may keep it.
+@never_cache
 @require_safe
 def home(request):
     stamp = (stamps.of_catalogue(), stamps.teams_of(request.user))
