@@ -5,7 +5,7 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user
+from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client, RequestFactory
@@ -168,17 +168,10 @@ def test_a_page_read_with_a_session_naming_someone_else_is_not_theirs(people):
 
 @pytest.mark.parametrize("read_first", [False, True])
 def test_a_stamp_is_read_with_the_session_or_on_its_own(people, read_first):
-    session = SessionStore()
-    session.update(
-        {
-            SESSION_KEY: str(people["member"].pk),
-            BACKEND_SESSION_KEY: "maturity.auth.ModelBackend",
-            HASH_SESSION_KEY: people["member"].get_session_auth_hash(),
-        }
-    )
-    session.create()
+    client = Client()
+    client.force_login(people["member"])
     request = RequestFactory().get("/")
-    request.session = SessionStore(session.session_key)
+    request.session = SessionStore(client.cookies["sessionid"].value)
     request.user = SimpleLazyObject(lambda: get_user(request))
     if read_first:  # as when something before the view asked who is signed in
         assert request.user.is_authenticated
