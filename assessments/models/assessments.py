@@ -142,6 +142,12 @@ class Assessment(models.Model):
         return self.status == self.Status.COMPLETED
 
     @property
+    def stays_once_submitted(self) -> bool:
+        """A member's submitted answers to a round: they stay, so that nobody can read the
+        others' answers, withdraw their own and answer again."""
+        return self.round_id is not None and self.is_completed
+
+    @property
     def agreed_round(self):
         """The round whose agreed answers this result records, or None (read it with
         `select_related("agreed_in")` to spare a query per result)."""

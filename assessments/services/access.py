@@ -7,7 +7,9 @@ from the team ends access at once, because nothing but the current membership is
 
 A member's answers to a team round are theirs alone until they submit: the token opens them
 for that member only, while they belong to the team, and they change only while the round
-takes answers.
+takes answers. Nobody reads the others' answers to a round, nor anything drawn from them (the
+agreement, the agreed answers, an action's suggestion), before submitting their own, or before
+the round is closed.
 """
 
 import enum
@@ -37,3 +39,9 @@ def assessment_access(*, assessment, user, membership) -> Access:
     if membership.is_owner or (user.is_authenticated and assessment.owner_id == user.pk):
         return Access.CHANGE
     return Access.READ
+
+
+def may_see_round_answers(*, round, own_submitted: bool) -> bool:
+    """Whether a member sees the others' answers to `round`, and what is drawn from them:
+    once they have submitted their own (`own_submitted`), or once the round is closed."""
+    return round.is_closed or own_submitted

@@ -26,6 +26,20 @@ class ActionError(Exception):
     """The request is refused; the message is meant for the person."""
 
 
+class RoundAnswersHidden(ActionError):
+    """The round's answers are not the person's to see yet, nor anything drawn from them."""
+
+
+def _check_round_visible(round: Round, user) -> None:
+    if not rounds.may_see_answers(round, user):
+        raise RoundAnswersHidden(
+            _(
+                "Submit your own answers to this round first: then you can plan actions from "
+                "its answers."
+            )
+        )
+
+
 def next_step_text(question: scoring.QuestionSpec, chosen_option_id: int | None) -> str:
     """The action a question's next step suggests: reach the option one step above the
     answer given (or the first step, with no answer)."""
@@ -40,13 +54,15 @@ def next_step_text(question: scoring.QuestionSpec, chosen_option_id: int | None)
 def origin_of(
     team: Team,
     *,
+    user,
     assessment_id: int | None,
     round_id: int | None,
     question_id: int | None,
 ) -> tuple[Assessment | None, Round | None, Question | None]:
     """The team's completed result or round, and the question of it, that a new action comes
     from; without a result or round, a question of the published version (one a target
-    needs). Ids that are not the team's give None."""
+    needs). Ids that are not the team's give None. A round whose answers `user` may not see
+    yet is refused (RoundAnswersHidden): its suggestions are drawn from them."""
     assessment = round = question = None
     if assessment_id:
         assessment = Assessment.objects.filter(
@@ -54,6 +70,8 @@ def origin_of(
         ).first()
     if round_id:
         round = Round.objects.filter(team=team, pk=round_id).first()
+        if round is not None:
+            _check_round_visible(round, user)
     origin = assessment or round
     if origin is not None:
         version_id: int | None = origin.version_id
@@ -118,6 +136,8 @@ def create_action(
         raise ActionError(_("That result is not one of this team's."))
     if round is not None and round.team_id != team.pk:
         raise ActionError(_("That round is not one of this team's."))
+    if round is not None:
+        _check_round_visible(round, membership.user)
     return Action.objects.create(
         team=team,
         question=question,

@@ -122,8 +122,11 @@ def complete(assessment: Assessment) -> Assessment:
 @transaction.atomic
 def delete(assessment: Assessment) -> None:
     """Delete an assessment with its answers and share links. A round's agreed result stays
-    while its round does: it is the team's record of what was agreed."""
+    while its round does: it is the team's record of what was agreed; and a member's submitted
+    answers to a round stay too."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.stays_once_submitted:
+        raise AssessmentError(_("Answers to a round stay once submitted."))
     if Round.objects.filter(result=locked).exists():
         raise AssessmentError(
             _("This is the agreed result of a round: it stays in the team's history.")

@@ -18,7 +18,7 @@ from assessments.models import (
     Round,
     Team,
 )
-from assessments.services import agreement, assessments, catalogue, charts, selectors
+from assessments.services import access, agreement, assessments, catalogue, charts, selectors
 from assessments.services.charts import Strip
 
 
@@ -202,10 +202,10 @@ class RoundView:
     def can_see_answers(self, user) -> bool:
         """Members see each other's answers once they have submitted their own, or once the
         round is closed: nobody reads the others before answering."""
-        if self.round.is_closed:
-            return True
         mine = self.participant(user)
-        return mine is not None and mine.has_submitted
+        return access.may_see_round_answers(
+            round=self.round, own_submitted=mine is not None and mine.has_submitted
+        )
 
 
 def questions_with_strips(view: RoundView) -> list[tuple[agreement.QuestionAgreement, Strip]]:
@@ -219,6 +219,17 @@ def questions_with_strips(view: RoundView) -> list[tuple[agreement.QuestionAgree
         )
         for q in view.agreement.questions
     ]
+
+
+def may_see_answers(round: Round, user) -> bool:
+    """Whether `user`, a member of the round's team, sees its answers (see `access`), read
+    without drawing the whole round."""
+    return access.may_see_round_answers(
+        round=round,
+        own_submitted=Assessment.objects.filter(
+            round=round, owner_id=user.pk, status=Assessment.Status.COMPLETED
+        ).exists(),
+    )
 
 
 def round_or_404(team: Team, round_id: int) -> Round:

@@ -1,6 +1,7 @@
 """The team's action plan: turn next steps into actions, follow them up, export them."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,14 +30,19 @@ def action_list(request, team_id):
 
 
 def _origin(request, team):
-    """Where a new action comes from, as the query string or the form names it."""
+    """Where a new action comes from, as the query string or the form names it; a round whose
+    answers the person may not see yet is refused, in the form as in its submission."""
     data = request.POST if request.method == "POST" else request.GET
-    return actions.origin_of(
-        team,
-        assessment_id=id_in(data, "assessment"),
-        round_id=id_in(data, "round"),
-        question_id=id_in(data, "question"),
-    )
+    try:
+        return actions.origin_of(
+            team,
+            user=request.user,
+            assessment_id=id_in(data, "assessment"),
+            round_id=id_in(data, "round"),
+            question_id=id_in(data, "question"),
+        )
+    except actions.RoundAnswersHidden as error:
+        raise PermissionDenied(str(error)) from None
 
 
 @never_cache

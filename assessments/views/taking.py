@@ -382,6 +382,8 @@ def delete(request, token):
         raise PermissionDenied(
             _("Only the person who took this assessment, or a team owner, can delete it.")
         )
+    if assessment.stays_once_submitted:
+        raise PermissionDenied(_("Answers to a round stay once submitted."))
     if request.method == "POST":
         try:
             assessments.delete(assessment)
