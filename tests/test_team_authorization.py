@@ -254,3 +254,65 @@ def test_every_url_is_classified(world):
     assert {"home", "team", "round", "action", "delete_team"} <= served
     unclassified = served - walked - ASSESSMENT_TOKEN - PUBLIC - OWN
     assert unclassified == set(), f"add these URLs to an authorization walk: {unclassified}"
+
+
+def numeric_routes(patterns, namespace="", converters=None):
+    """Every URL pattern with a number in its path, as (name, numeric parameter names, the
+    names of all its parameters)."""
+    for pattern in patterns:
+        found = {**(converters or {}), **getattr(pattern.pattern, "converters", {})}
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from numeric_routes(pattern.url_patterns, inner, found)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            numbers = {key for key, c in found.items() if isinstance(c.to_python("1"), int)}
+            if numbers:
+                yield f"{namespace}{pattern.name}", numbers, set(found)
+
+
+def test_a_zero_padded_number_in_any_path_answers_404(client, admin_client, world, team_assessment):
+    in_progress = team_assessment([2] * 7, complete=False, by="owner")
+    values = {
+        "team_id": world["team"].pk,
+        "assessment_id": world["assessment"].pk,
+        "invitation_id": world["invitation"].pk,
+        "membership_id": world["member_membership"].pk,
+        "link_id": world["link"].pk,
+        "round_id": world["round"].pk,
+        "action_id": world["action"].pk,
+        "order": 1,
+        "token": in_progress.token,
+        "pk": in_progress.version.pk,
+    }
+    client.force_login(world["owner"])
+    walked, missing, answered = set(), [], []
+    for name, numbers, parameters in numeric_routes(get_resolver().url_patterns):
+        visitor = admin_client if name.startswith("admin:") else client
+        # Each number stands in as a distinct canonical placeholder, then is written out.
+        placeholders = {key: 900_000_001 + n for n, key in enumerate(sorted(numbers))}
+        kwargs = {key: placeholders.get(key, values[key]) for key in parameters}
+        template = reverse(name, kwargs=kwargs)
+
+        def written(padded=None, zeros=0, template=template, placeholders=placeholders):
+            url = template
+            for key, placeholder in placeholders.items():
+                padding = "0" * zeros if key == padded else ""
+                url = url.replace(str(placeholder), f"{padding}{values[key]}")
+            return url
+
+        if visitor.get(written()).status_code == 404:
+            missing.append(written())
+        for key in numbers:
+            for zeros in (1, 3):
+                url = written(key, zeros)
+                if name.startswith("admin:"):
+                    # The admin's own catch-all takes any path to an object's change page, which
+                    # finds nothing called "01/preview": the preview itself must not answer.
+                    if resolve(url).view_name == name:
+                        answered.append(url)
+                elif visitor.get(url).status_code != 404:
+                    answered.append(url)
+        walked.add(name)
+    assert {"assessments:team", "assessments:question", "assessments:revoke_share"} <= walked
+    assert missing == []
+    assert answered == []

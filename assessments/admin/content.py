@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from assessments import converters  # noqa: F401  (registers <number:…>)
 from assessments.forms import AnswerForm
 from assessments.models import (
     AnswerOption,
@@ -172,7 +173,7 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/preview/",
+                "<number:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="assessments_questionnaireversion_preview",
             ),
