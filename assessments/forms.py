@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserChangeForm, UserCreationForm
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import ACTION_LENGTH, NOTE_LENGTH, REASON_LENGTH, Action, Question
+from assessments.services.accounts import is_password_of
 
 
 class NoteField(forms.CharField):
@@ -137,6 +138,23 @@ class PasswordConfirmForm(forms.Form):
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(render_value=False)
     )
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, whose old password is checked as a sign-in is: django-axes
+    counts the wrong ones and, past its limits, refuses even the right one for a while."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not is_password_of(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class NameConfirmForm(forms.Form):

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Before Django's own, which it replaces with a rate-limited one.
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
+    # Replaces Django's: the old password is checked as a sign-in is, limited by django-axes.
+    path("accounts/password_change/", accounts.password_change, name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("assessments.urls")),
 ]

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -293,7 +293,9 @@ def test_a_former_members_new_name_and_closed_account_show_at_once(
     member.username = "mateo-elsewhere"
     member.save()
     assert "mateo-elsewhere" in owner_client.get(url).content.decode()
-    accounts.delete_account(user=member, password="pw-mateo-123")
+    accounts.delete_account(
+        request=RequestFactory().post("/account/delete/"), user=member, password="pw-mateo-123"
+    )
     page = owner_client.get(url).content.decode()
     assert "mateo-elsewhere" not in page and "a former member" in page
 

@@ -342,3 +342,57 @@ def test_a_limit_says_when_to_try_again_and_resets_after_its_window(
     # Once the window is over, the address may start again.
     now[0] += seconds + 1
     assert client.post(start, REMOTE_ADDR="198.51.100.9").status_code == 302
+
+
+def delete_my_account(client, password):
+    return client.post(reverse("assessments:delete_account"), {"password": password})
+
+
+def change_my_password(client, old, new="a-new-long-pass-phrase"):
+    return client.post(
+        reverse("password_change"),
+        {"old_password": old, "new_password1": new, "new_password2": new},
+    )
+
+
+def test_too_many_wrong_passwords_on_the_delete_page_lock_it_and_delete_nothing(
+    client, people, settings, django_user_model
+):
+    client.force_login(people["member"])
+    wrong = [delete_my_account(client, "wrong") for _ in range(settings.AXES_FAILURE_LIMIT)]
+    response = delete_my_account(client, "pw-mateo-123")
+    assert django_user_model.objects.filter(username="mateo").exists()
+    assert [r.status_code for r in wrong] == [400] * (len(wrong) - 1) + [429]
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+    # The pause is the sign-in's too: the same guesses cannot go on there.
+    client.logout()
+    assert sign_in(client, "mateo", "pw-mateo-123", address="127.0.0.1") == 429
+
+
+def test_too_many_wrong_old_passwords_lock_the_password_change_and_change_nothing(
+    client, people, settings
+):
+    client.force_login(people["member"])
+    wrong = [change_my_password(client, "wrong") for _ in range(settings.AXES_FAILURE_LIMIT)]
+    response = change_my_password(client, "pw-mateo-123")
+    people["member"].refresh_from_db()
+    assert not people["member"].check_password("a-new-long-pass-phrase")
+    assert people["member"].check_password("pw-mateo-123")
+    assert [r.status_code for r in wrong] == [200] * (len(wrong) - 1) + [429]
+    assert response.status_code == 429
+
+
+def test_the_right_password_deletes_the_account_before_any_failure(
+    client, people, django_user_model
+):
+    client.force_login(people["member"])
+    assert delete_my_account(client, "pw-mateo-123").status_code == 302
+    assert not django_user_model.objects.filter(username="mateo").exists()
+
+
+def test_the_right_old_password_changes_the_password_before_any_failure(client, people):
+    client.force_login(people["member"])
+    assert change_my_password(client, "pw-mateo-123").status_code == 302
+    people["member"].refresh_from_db()
+    assert people["member"].check_password("a-new-long-pass-phrase")

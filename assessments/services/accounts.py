@@ -4,6 +4,7 @@ account, and forgetting anonymous assessments nobody came back to."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -144,24 +145,35 @@ def deletion_plan(user) -> DeletionPlan:
     )
 
 
-@transaction.atomic
-def delete_account(*, user, password: str) -> None:
+def is_password_of(request, user, password: str) -> bool:
+    """Whether `password` is `user`'s, asked through Django's authenticate() as a sign-in is:
+    django-axes counts every wrong one against the same limits, and once they are reached it
+    refuses every answer, the right one too, until the cool-off is over (its middleware then
+    answers with the lockout page)."""
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
+
+
+def delete_account(*, request, user, password: str) -> None:
     """Delete `user`: their personal assessments (and their own answers to rounds) go; their
     team assessments stay with the team, taken by "a former member"; memberships end. Refused
-    without the right password, or while they are the only owner of a team."""
-    if not user.check_password(password):
+    without the right password (checked as a sign-in is, so that guessing is limited), or while
+    they are the only owner of a team."""
+    # Outside the transaction: django-axes records a wrong password, which a rollback would undo.
+    if not is_password_of(request, user, password):
         raise AccountError(_("That is not your password: nothing was deleted."))
-    blocking = teams_only_owned_by(user)
-    if blocking:
-        raise AccountError(
-            _(
-                "You are the only owner of %(teams)s: hand the team over to another member, or "
-                "delete it, before deleting your account."
+    with transaction.atomic():
+        blocking = teams_only_owned_by(user)
+        if blocking:
+            raise AccountError(
+                _(
+                    "You are the only owner of %(teams)s: hand the team over to another member, "
+                    "or delete it, before deleting your account."
+                )
+                % {"teams": ", ".join(team.name for team in blocking)}
             )
-            % {"teams": ", ".join(team.name for team in blocking)}
-        )
-    Assessment.objects.filter(owner=user, team__isnull=True).delete()
-    user.delete()
+        Assessment.objects.filter(owner=user, team__isnull=True).delete()
+        user.delete()
 
 
 def purge_stale(*, days: int) -> int:

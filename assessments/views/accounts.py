@@ -1,4 +1,5 @@
-"""Accounts: signing up, a rate-limited password reset (Django's own views do the rest), and
+"""Accounts: signing up, a rate-limited password reset, a password change limited as signing in
+is (Django's own views do the rest), and
 the person's control over their data: downloading it and deleting the account."""
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assessments.forms import PasswordConfirmForm, SignUpForm
+from assessments.forms import LimitedPasswordChangeForm, PasswordConfirmForm, SignUpForm
 from assessments.services import accounts as data
 from assessments.views.limits import per_address, per_email
 from assessments.views.pages import never_cache
@@ -61,6 +62,18 @@ password_reset = per_address("password_reset")(
 )
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the old password checked as a sign-in is (limited by django-axes)."""
+
+    form_class = LimitedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+password_change = PasswordChangeView.as_view()
+
+
 @never_cache
 @login_required
 @require_safe
@@ -90,7 +103,7 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         try:
-            data.delete_account(user=user, password=form.cleaned_data["password"])
+            data.delete_account(request=request, user=user, password=form.cleaned_data["password"])
         except data.AccountError as error:
             form.add_error(None, str(error))
         else:
