@@ -18,7 +18,7 @@ from django.utils.http import parse_http_date
 from assessments.models import Level, Membership, Questionnaire
 from assessments.services import accounts, actions, rounds, targets, teams
 from assessments.views import pages
-from tests.conftest import scores_for_total
+from tests.conftest import choose, scores_for_total
 
 
 def drawn(queries) -> bool:
@@ -317,3 +317,27 @@ def test_it_keeps_only_pages_whose_address_names_what_they_show(
         with CaptureQueriesContext(connection) as queries:
             assert owner_client.get(url).status_code == 200
         assert drawn(queries) is not kept, url
+
+
+@pytest.mark.parametrize("how", ["left", "removed"])
+def test_mine_drops_the_round_answers_of_a_team_one_is_no_longer_in_at_once(
+    client, people, default_version, how
+):
+    team = people["team"]
+    owner = Membership.objects.get(team=team, user=people["owner"])
+    member = Membership.objects.get(team=team, user=people["member"])
+    round = rounds.open_round(team=team, membership=owner, title="Spring review")
+    answers = rounds.answers_of(round=round, membership=member)
+    choose(answers, [2] * 7)
+    client.force_login(people["member"])
+    client.get("/mine/")
+    assert answers.token in client.get("/mine/").content.decode()  # kept
+    if how == "left":
+        assert client.post(f"/teams/{team.pk}/members/{member.pk}/remove/").status_code == 302
+    else:
+        teams.remove_member(team, member)
+    first = client.get("/mine/").content.decode()
+    again = client.get("/mine/").content.decode()  # as it may be kept
+    assert answers.token not in first and answers.token not in again
+    # What it would have linked to: the answers are the team's round's, out of reach now.
+    assert client.get(f"/a/{answers.token}/").status_code == 404

@@ -188,11 +188,16 @@ class TwoEndedPaginator(Paginator):
 
 def assessments_of(user, page_number) -> Page:
     """One page of a signed-in user's own assessments, newest first: personal ones, and those
-    of the teams they still belong to (a team's assessments stay with the team when someone
-    leaves)."""
+    of the teams they still belong to, taken for the team or as answers to its rounds (both
+    stay with the team when someone leaves, out of their reach)."""
+    teams_in = Membership.objects.filter(user=user).values("team_id")
     assessments = (
         Assessment.objects.filter(owner=user)
-        .filter(Q(team__isnull=True) | Q(team__memberships__user=user))
+        .filter(
+            Q(team__isnull=True, round__isnull=True)
+            | Q(team__in=teams_in)
+            | Q(round__team__in=teams_in)
+        )
         .select_related("level")
         .order_by("-created_at", "-pk")
     )
