@@ -157,3 +157,72 @@ def test_missing_file_and_unknown_questionnaire_are_clear_errors(tmp_path):
     with pytest.raises(CommandError, match="with version 4"):
         export("genaiops", "--version", "4")
     assert json.loads(export("genaiops", "--version", "1"))["version"]["number"] == 1
+
+
+def import_file(tmp_path, text):
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import_questionnaire", str(path), stdout=StringIO())
+    assert "nothing was imported" in str(error.value)
+    return str(error.value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        '{"a": ' * 100_000,
+        '{\n"format": 1,\n"description": ' + "[" * 5_000 + "]" * 5_000 + "}",
+    ],
+    ids=["arrays", "objects", "closed"],
+)
+def test_a_deeply_nested_file_is_refused_with_a_clear_error(tmp_path, text):
+    message = import_file(tmp_path, text)
+    assert "nested more than 20 deep" in message
+    assert Questionnaire.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_for_a_questionnaire_is_refused_before_it_is_read(tmp_path):
+    document = questionnaire_document()
+    document["description"] = "x" * 1_000_000
+    message = import_file(tmp_path, json.dumps(document))
+    assert "more than 1000000 characters" in message
+    assert Questionnaire.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_lines_stay_right_in_a_large_file_of_many_objects():
+    # Many small objects, one a line: each object's line is looked up, not counted again.
+    document = questionnaire_document()
+    padding = [{"n": n} for n in range(20_000)]
+    document["padding"] = padding
+    document["version"]["levels"][3]["name"] = ""
+    text = json.dumps(document, indent=0)
+    assert len(text) > 200_000
+    with pytest.raises(questionnaire_io.ImportProblem) as error:
+        questionnaire_io.import_questionnaire(text)
+    assert '"name" must not be empty' in str(error.value)
+    level = text.splitlines()[error.value.line - 1 : error.value.line + 3]
+    assert level[0] == "{" and '"number": 4,' in level
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        ("format", "1" * 5_000, "more than 18 digits"),
+        ("order", "100000000000000000000", "more than 18 digits"),
+        ("order", "40000", '"order" must be at most 32767'),
+    ],
+)
+def test_a_number_too_large_to_keep_is_refused_with_a_clear_error(tmp_path, where, value, message):
+    document = questionnaire_document()
+    document["version"]["questions"][0]["order"] = 987654
+    text = json.dumps(document).replace(
+        '"format": 1' if where == "format" else '"order": 987654', f'"{where}": {value}'
+    )
+    assert message in import_file(tmp_path, text)
+    assert Questionnaire.objects.count() == 0

@@ -5,9 +5,11 @@ malformed or invalid file leaves the database exactly as it was. Every problem n
 line of the file it was found on.
 """
 
+import bisect
 import json
 import json.decoder
 import json.scanner
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -27,6 +29,15 @@ from assessments.models import (
 from assessments.services import versions
 
 FORMAT = 1
+# Far beyond any questionnaire (the shipped one is 24 KB), and what the pure-Python decoder
+# reads in about a second.
+LARGEST_FILE = 1_000_000
+# Objects and lists inside each other: the format needs 6 (a level's references).
+DEEPEST = 20
+# What the database keeps orders, scores and numbers in (PositiveSmallIntegerField).
+LARGEST_NUMBER = 32767
+# Enough for any number a file might hold; Python refuses to read more than 4300 at all.
+LONGEST_NUMBER = 18
 
 
 class ImportProblem(Exception):
@@ -52,28 +63,66 @@ def _line(node) -> int | None:
     return getattr(node, "line", None)
 
 
-def _decoder() -> json.JSONDecoder:
+def _decoder(text: str) -> json.JSONDecoder:
     # The C scanner ignores parse_object; the pure-Python one lets us record where each
     # object starts, so that semantic problems can point at a line as syntax errors do.
     decoder = json.JSONDecoder()
+    # Where the lines break, to find an object's line by bisection: counting the breaks before
+    # each object anew took time growing with the square of the file.
+    breaks = [found.start() for found in re.finditer("\n", text)]
+    depth = 0
+
+    def line_at(index: int) -> int:
+        return bisect.bisect_left(breaks, index) + 1
+
+    def nested(parse):
+        # The pure-Python decoder calls itself for every object or list inside another: refuse
+        # a deep one at once, before Python's own limit stops it with a RecursionError.
+        def parse_nested(s_and_end, *args):
+            nonlocal depth
+            if depth >= DEEPEST:
+                raise ImportProblem(
+                    _("objects and lists nested more than %(depth)s deep") % {"depth": DEEPEST},
+                    line_at(s_and_end[1]),
+                )
+            depth += 1
+            try:
+                return parse(s_and_end, *args)
+            finally:
+                depth -= 1
+
+        return parse_nested
 
     def parse_object(s_and_end, *args):
-        text, end = s_and_end
         pairs, new_end = json.decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
         node = _Node(pairs)
-        node.line = text.count("\n", 0, end) + 1
+        node.line = line_at(s_and_end[1])
         return node, new_end
 
+    def parse_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > LONGEST_NUMBER:
+            raise ImportProblem(
+                _("a number has more than %(digits)s digits") % {"digits": LONGEST_NUMBER}
+            )
+        return int(digits)
+
     # Neither hook is declared in the type stubs: they are the pure-Python decoder's own.
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.parse_object = nested(parse_object)  # type: ignore[attr-defined]
+    decoder.parse_array = nested(json.decoder.JSONArray)  # type: ignore[attr-defined]
+    decoder.parse_int = parse_int
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     return decoder
 
 
 def parse(text: str) -> dict:
     """Parse and check a questionnaire file; returns the checked document."""
+    if len(text) > LARGEST_FILE:
+        raise ImportProblem(
+            _("the file holds more than %(largest)s characters; a questionnaire needs far fewer")
+            % {"largest": LARGEST_FILE}
+        )
     try:
-        document = _decoder().decode(text)
+        document = _decoder(text).decode(text)
     except json.JSONDecodeError as error:
         raise ImportProblem(
             _("not valid JSON: %(error)s") % {"error": error.msg}, error.lineno
@@ -92,6 +141,11 @@ def _require(node, key, kind):
         raise ImportProblem(_('"%(key)s" must be a whole number') % {"key": key}, _line(node))
     if kind is int and value < 0:
         raise ImportProblem(_('"%(key)s" must not be negative') % {"key": key}, _line(node))
+    if kind is int and value > LARGEST_NUMBER:
+        raise ImportProblem(
+            _('"%(key)s" must be at most %(largest)s') % {"key": key, "largest": LARGEST_NUMBER},
+            _line(node),
+        )
     if kind is str and not isinstance(value, str):
         raise ImportProblem(_('"%(key)s" must be text') % {"key": key}, _line(node))
     if kind is str and not value.strip():
