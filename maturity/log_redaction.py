@@ -3,7 +3,8 @@
 The token in /a/<token>/, /invitations/<token>/ and /shared/<token>/ is a credential: whoever
 holds it may read, and for assessments change, what it opens. So is a password-reset link,
 /accounts/reset/<uid>/<token>/, until it is used. Paths reach the logs through
-gunicorn's access log (request line and referrer) and Django's request log ("Not Found: …").
+gunicorn's access log (request line and referrer) and Django's request log ("Not Found: …"),
+and travel percent-encoded in query strings (?next=%2Fa%2F<token>%2F).
 """
 
 import logging
@@ -11,13 +12,20 @@ import re
 
 from gunicorn.glogging import Logger
 
-TOKEN_PATH = re.compile(r"(/(?:a|invitations|shared)/)[^/\s?#\"']+")
-RESET_PATH = re.compile(r"(/accounts/reset/)[^/\s?#\"']+/[^/\s?#\"']+")
+# A slash as it is, or percent-encoded once or more (%2F, %252F, ...): a private link travels
+# encoded in a query string, e.g. /accounts/login/?next=%2Finvitations%2F<token>%2F.
+SLASH = r"(?:/|%(?:25)*2[Ff])"
+# A token runs to the next slash, encoded or not, or to what ends a path or a parameter. An
+# encoded letter stays in it: Django decodes /a/%74oken/ to /a/token/ and opens it.
+TOKEN = rf"(?:(?!{SLASH})[^/\s?#&\"'])+"
+TOKEN_PATH = re.compile(rf"({SLASH}(?:a|invitations|shared){SLASH}){TOKEN}")
+RESET_PATH = re.compile(rf"({SLASH}accounts{SLASH}reset{SLASH}){TOKEN}({SLASH}){TOKEN}")
 
 
 def redact(text: str) -> str:
-    """`text` with the token of every private-link path replaced by [redacted]."""
-    return RESET_PATH.sub(r"\1[redacted]/[redacted]", TOKEN_PATH.sub(r"\1[redacted]", text))
+    """`text` with the token of every private-link path replaced by [redacted], in a path as
+    it is or in a parameter percent-encoded."""
+    return RESET_PATH.sub(r"\1[redacted]\2[redacted]", TOKEN_PATH.sub(r"\1[redacted]", text))
 
 
 class RedactTokens(logging.Filter):

@@ -4,6 +4,7 @@ unique email addresses and no record of successful sign-ins."""
 
 import csv
 import io
+from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
@@ -268,6 +269,46 @@ def test_password_reset_tokens_are_redacted_from_logs():
         redact("/a/secret-token/q/1/ and /shared/x/")
         == "/a/[redacted]/q/1/ and /shared/[redacted]/"
     )
+
+
+SECRET = "tok3n-0123456789_abcdef"
+
+
+def encoded(text: str, times: int, lower: bool = False) -> str:
+    for _ in range(times):
+        text = quote(text, safe="")
+    return text.lower() if lower else text
+
+
+@pytest.mark.parametrize("prefix", ["/a/", "/invitations/", "/shared/"])
+@pytest.mark.parametrize(
+    ("times", "lower"), [(1, False), (2, False), (1, True), (3, False)], ids=str
+)
+def test_a_token_percent_encoded_in_a_query_string_is_redacted(prefix, times, lower):
+    from maturity.log_redaction import redact
+
+    target = encoded(f"{prefix}{SECRET}/q/1/", times, lower)
+    line = f'"GET /accounts/login/?next={target}&x=1 HTTP/1.1" 200 "https://h/?next={target}"'
+    redacted = redact(line)
+    assert SECRET.lower() not in redacted.lower()
+    assert redacted.count("[redacted]") == 2
+    assert redacted.startswith('"GET /accounts/login/?next=') and "&x=1 HTTP/1.1" in redacted
+
+
+def test_a_token_with_percent_encoded_letters_in_its_path_is_redacted():
+    from maturity.log_redaction import redact
+
+    # Django decodes the path before it resolves it: /a/%74ok3n.../ opens the assessment too.
+    line = '"GET /a/%74ok3n-0123456789_abcdef/results/ HTTP/1.1" 200'
+    assert redact(line) == '"GET /a/[redacted]/results/ HTTP/1.1" 200'
+
+
+def test_a_password_reset_link_percent_encoded_in_a_query_string_is_redacted():
+    from maturity.log_redaction import redact
+
+    target = encoded("/accounts/reset/MQ/cz8x9k-0123456789abcdef/", 1)
+    redacted = redact(f'"GET /accounts/login/?next={target} HTTP/1.1" 302')
+    assert "MQ" not in redacted and "cz8x9k" not in redacted
 
 
 def test_one_ipv6_network_is_counted_as_one_client(client, default_version, settings):
