@@ -8,9 +8,11 @@ from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt, AccessLog
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import Assessment
@@ -437,3 +439,39 @@ def test_the_right_old_password_changes_the_password_before_any_failure(client, 
     assert change_my_password(client, "pw-mateo-123").status_code == 302
     people["member"].refresh_from_db()
     assert people["member"].check_password("a-new-long-pass-phrase")
+
+
+def cookie_texts(response) -> list[str]:
+    """Every cookie the response sets, as sent and, for the notices, as read back."""
+    texts = [morsel.value for morsel in response.cookies.values()]
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in response.cookies.items()}
+    texts += [str(message) for message in CookieStorage(request)]
+    return texts
+
+
+def test_a_new_invitation_link_travels_in_no_cookie(client, people):
+    team = people["team"]
+    client.force_login(people["owner"])
+    response = client.post(reverse("assessments:invite", args=[team.pk]))
+    invitation = team.invitations.filter(used_at__isnull=True).get()
+    assert response.status_code == 302
+    assert not [text for text in cookie_texts(response) if invitation.token in text]
+    page = client.get(response["Location"])
+    # The owner still finds it on the page they land on, to copy.
+    assert invitation.token in page.content.decode()
+    assert "Send this single-use link" in page.content.decode()
+    assert not [text for text in cookie_texts(page) if invitation.token in text]
+
+
+def test_a_new_share_link_travels_in_no_cookie(client, people, team_assessment):
+    assessment = team_assessment([2] * 7)
+    client.force_login(people["member"])
+    response = client.post(reverse("assessments:share", args=[people["team"].pk, assessment.pk]))
+    link = assessment.share_links.get()
+    assert response.status_code == 302
+    assert not [text for text in cookie_texts(response) if link.token in text]
+    page = client.get(response["Location"])
+    assert link.token in page.content.decode()
+    assert "Anyone with this link can read the result" in page.content.decode()
+    assert not [text for text in cookie_texts(page) if link.token in text]

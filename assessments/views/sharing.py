@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,18 +15,20 @@ def share(request, team_id, assessment_id):
     membership = selectors.membership_or_404(request.user, team_id)
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     try:
-        link = teams.share(
+        teams.share(
             assessment, request.user, include_notes=request.POST.get("include_notes") == "on"
         )
     except teams.TeamError as error:
         messages.error(request, str(error))
     else:
+        # The link itself is shown by the page, from the database: a notice travels in a
+        # cookie, signed but readable, and a private link must not.
         messages.success(
             request,
-            _("Anyone with this link can read the result, without your team's name: %(link)s")
-            % {
-                "link": request.build_absolute_uri(reverse("assessments:shared", args=[link.token]))
-            },
+            _(
+                "Anyone with this link can read the result, without your team's name: copy it, "
+                "the first of the share links below."
+            ),
         )
     return redirect("assessments:results", token=assessment.token)
 

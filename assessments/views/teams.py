@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -157,15 +156,16 @@ def team_members(request, team_id):
 @require_POST
 def invite(request, team_id):
     membership = _owner_or_403(request, team_id)
-    invitation = teams.create_invitation(membership.team, request.user)
-    link = request.build_absolute_uri(reverse("assessments:invitation", args=[invitation.token]))
+    teams.create_invitation(membership.team, request.user)
+    # The link itself is shown by the page, from the database: a notice travels in a cookie,
+    # signed but readable, and a private link must not.
     messages.success(
         request,
         _(
-            "Send this single-use link to the person you invite; "
-            "it expires in %(days)s days: %(link)s"
+            "Send this single-use link, the first under “Open invitations” below, to the person "
+            "you invite; it expires in %(days)s days."
         )
-        % {"days": teams.INVITATION_DAYS, "link": link},
+        % {"days": teams.INVITATION_DAYS},
     )
     return redirect("assessments:team_members", team_id=team_id)
 
