@@ -11,12 +11,14 @@ the other workers reuse what one has computed.
 import functools
 import hashlib
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,44 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
+_installation: str | None = None
+
+
+def installation() -> str:
+    """This database's installation key (see `Installation`), read once a process. Until it
+    can be read (no table before the first migrate, no database), a key of this process alone
+    stands in, so that nothing is shared under another database's name."""
+    global _installation
+    if _installation is None:
+        # Imported here: the cache may be built before the models are ready.
+        from assessments.models import Installation
+
+        try:
+            # In a savepoint of its own: a failure must not spoil a transaction around it.
+            with transaction.atomic():
+                _installation = Installation.current_key()
+        except Exception:
+            # Not kept: the next cache call asks the database again.
+            return f"unread-{_process_key}"
+    return _installation
+
+
+_process_key = secrets.token_hex(8)
+
+
+def forget_installation() -> None:
+    """Read the installation key again (after a restore has made a new one)."""
+    global _installation
+    _installation = None
+
+
+def cache_key(key: str, key_prefix: str, version: int) -> str:
+    """Every key of the shared cache (CACHES' KEY_FUNCTION): the installation's key after the
+    prefix, so that a restored database, or another installation on the same Redis, never
+    reads what was kept for another."""
+    return f"{key_prefix}:{installation()}:{version}:{key}"
+
+
 def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
     """The value under `key`: from this process, else the shared cache, else `compute()`."""
     value = kept(key)
@@ -66,7 +106,7 @@ def immutable(key: str, compute, *, seconds: int = SHARED_SECONDS):
 def kept(key: str, *, page: bool = False):
     """The value under `key`, from this process or else the shared cache; None if neither
     has it. `page`: a whole page, kept in this process's shorter list of pages."""
-    full = f"{release()}:{key}"
+    full = _full(key)
     local = _local_pages if page else _local
     with _lock:
         if full in local:
@@ -87,7 +127,7 @@ def kept(key: str, *, page: bool = False):
 
 def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) -> None:
     """Keep `value` under `key` in this process and, for `seconds`, in the shared cache."""
-    full = f"{release()}:{key}"
+    full = _full(key)
     try:
         # A cache of this process only would hold whole pages a second time.
         if not page or _shared():
@@ -95,6 +135,12 @@ def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) 
     except Exception:
         log.warning("The shared cache could not be written")
     _keep_local(full, value, page=page)
+
+
+def _full(key: str) -> str:
+    # The shared cache's keys carry the installation (`cache_key`); this process's own must
+    # too, for a restore made while it runs.
+    return f"{release()}:{installation()}:{key}"
 
 
 def _shared() -> bool:

@@ -185,7 +185,15 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHE_URL = os.environ.get("CACHE_URL") or "locmem://"
-CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "maturity"}}
+CACHES = {
+    "default": {
+        **cache_from_url(CACHE_URL),
+        "KEY_PREFIX": "maturity",
+        # Every key names the installation, a key kept in its database: nothing cached outlives
+        # the database it came from (a restore, or two installations on one Redis).
+        "KEY_FUNCTION": "assessments.caching.cache_key",
+    }
+}
 
 # Sessions live in the database, read with their user in one plain query (maturity/sessions.py):
 # one indexed row costs less than a round trip to a cache, and every process sees a sign-out
@@ -198,10 +206,13 @@ STALE_ASSESSMENT_DAYS = env_int("DJANGO_STALE_ASSESSMENT_DAYS", 90)
 # The site's name where no questionnaire names the page (pages about one show its title).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME") or "Maturity self-assessment"
 
-# "How you compare": results measured against the latest result of every other team and every
-# assessment taken without a team, shown only when at least this many teams or respondents
-# contribute. Its figures are recomputed at most every BENCHMARK_CACHE_SECONDS.
+# "How you compare": a result measured against the latest result of every other team and
+# signed-in person, shown only in bands of at least this many of them, and released anew only
+# once this many have changed (assessments/services/benchmark.py). Results taken without an
+# account never count toward it, and are left out unless BENCHMARK_INCLUDE_ANONYMOUS. Releases
+# are looked up again at most every BENCHMARK_CACHE_SECONDS.
 BENCHMARK_ENABLED = env_bool("DJANGO_BENCHMARK_ENABLED", True)
+BENCHMARK_INCLUDE_ANONYMOUS = env_bool("DJANGO_BENCHMARK_INCLUDE_ANONYMOUS", False)
 BENCHMARK_MIN_GROUPS = env_int("DJANGO_BENCHMARK_MIN_GROUPS", 5)
 if BENCHMARK_MIN_GROUPS < 1:
     raise ImproperlyConfigured("DJANGO_BENCHMARK_MIN_GROUPS must be 1 or more.")

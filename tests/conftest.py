@@ -10,6 +10,17 @@ from assessments.models import Assessment, QuestionnaireVersion
 from assessments.services import assessments, questionnaire_io
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with its installation key read once, as a server's first request
+    reads it: query counts then do not depend on which test touched the cache first."""
+    from assessments import caching
+
+    with django_db_blocker.unblock():
+        caching.forget_installation()
+        caching.installation()
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test starts with an empty cache: rate-limit counts and cached content from one

@@ -4,6 +4,7 @@ DATABASE_URL)."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import urllib.parse
 
 import pytest
 
-from tests.support.http import Client, take_assessment
+from tests.support.http import Client, path_of, take_assessment
 from tests.support.servers import ROOT, start_server, stop_server
 
 # What a restore must give back exactly.
@@ -147,3 +148,121 @@ def test_a_backup_taken_during_writes_restores_everything(tmp_path, database_url
     assert refused.returncode != 0
     assert "Use --force" in refused.stderr
     manage(restored_env, "restore", "--force", str(tmp_path / "backup.dump"))
+
+
+REDIS_FOR_RESTORE = "redis://127.0.0.1:6379/4"
+# One worker, so that a page cached in a process is there for the next request; the test
+# client says it came through a TLS proxy.
+ONE_WORKER = {
+    "WEB_CONCURRENCY": "1",
+    "DJANGO_RATELIMIT_ENABLE": "0",
+    "DJANGO_TRUSTED_PROXY_COUNT": "1",
+}
+
+
+def take_with_note(client: Client, position: int, note: str) -> str:
+    """Take an assessment answering every question at `position`, with `note` on the first
+    answer; open its result and its JSON, as a person would; return the result's path."""
+    client.get("/")
+    path = path_of(client.post("/start/").location)
+    first = True
+    while "/q/" in path:
+        page = client.get(path)
+        options = re.findall(r'name="option" value="(\d+)"', page.text)
+        data = {"option": options[position], "direction": "next"}
+        if first:
+            data["note"], first = note, False
+        path = path_of(client.post(path, data).location)
+    results = path_of(client.post(path.replace("/review/", "/submit/")).location)
+    assert client.get(results).status == 200
+    assert client.get(results.replace("/results/", "/results.json")).status == 200
+    return results
+
+
+def assessment_ids(env) -> list[int]:
+    listing = (
+        "from assessments.models import Assessment as A; "
+        "print(sorted(A.objects.values_list('pk', flat=True)))"
+    )
+    return json.loads(manage(env, "shell", "-v", "0", "-c", listing).stdout.splitlines()[-1])
+
+
+def assert_shows_only_its_own(client: Client, results: str, note: str, others_note: str):
+    page = client.get(results).text
+    document = client.get(results.replace("/results/", "/results.json")).text
+    assert note in page and note in document
+    assert others_note not in page and others_note not in document
+
+
+def test_after_a_restore_a_result_never_shows_another_persons_result(tmp_path, database_urls):
+    """The documented recovery: a new database, migrate, restore, the app restarted on the same
+    Redis. Ids repeat from the backup on: the next assessment gets the id of one made after
+    the backup, whose result was cached."""
+    source, restored = database_urls
+    redis = {"CACHE_URL": REDIS_FOR_RESTORE, **ONE_WORKER}
+    subprocess.run(["redis-cli", "-n", "4", "flushdb"], check=True, capture_output=True)
+    process, base, env, _log = start_server(tmp_path, DATABASE_URL=source, **redis)
+    try:
+        manage(env, "backup", str(tmp_path / "backup.dump"))
+        take_with_note(Client(base), 4, "Alice private evidence")
+    finally:
+        stop_server(process)
+    restored_env = {**env, "DATABASE_URL": restored}
+    manage(restored_env, "migrate", "--no-input")
+    manage(restored_env, "restore", "--force", str(tmp_path / "backup.dump"))
+    process, base, _env, _log = start_server(
+        tmp_path, "restored.log", DATABASE_URL=restored, **redis
+    )
+    try:
+        second = take_with_note(Client(base), 0, "Bob own evidence")
+        # The scenario holds: the restored counter gave Bob Alice's id.
+        assert assessment_ids(restored_env) == assessment_ids(env)
+        assert_shows_only_its_own(Client(base), second, "Bob own evidence", "Alice private")
+    finally:
+        stop_server(process)
+
+
+def test_a_restore_under_a_running_app_never_shows_a_result_of_the_database_before(
+    tmp_path, database_urls
+):
+    """Restored in place while the app keeps running, with each process's own cache: what a
+    worker kept for the database before must not be served for the restored one."""
+    source, _restored = database_urls
+    process, base, env, _log = start_server(
+        tmp_path,
+        DATABASE_URL=source,
+        CACHE_URL="locmem://",
+        **ONE_WORKER,
+        # A connection per request: pg_restore replaces the tables under the running app.
+        DJANGO_DB_POOL="0",
+        DJANGO_DB_PREPARED_STATEMENTS="0",
+        DJANGO_CONN_MAX_AGE="0",
+    )
+    try:
+        manage(env, "backup", str(tmp_path / "backup.dump"))
+        take_with_note(Client(base), 4, "Alice private evidence")
+        manage(env, "restore", "--force", str(tmp_path / "backup.dump"))
+        second = take_with_note(Client(base), 0, "Bob own evidence")
+        assert_shows_only_its_own(Client(base), second, "Bob own evidence", "Alice private")
+    finally:
+        stop_server(process)
+
+
+def test_two_installations_on_one_redis_never_share_a_result(tmp_path, database_urls):
+    first_db, second_db = database_urls
+    redis = {"CACHE_URL": REDIS_FOR_RESTORE, **ONE_WORKER}
+    subprocess.run(["redis-cli", "-n", "4", "flushdb"], check=True, capture_output=True)
+    first, first_base, env, _log = start_server(tmp_path, DATABASE_URL=first_db, **redis)
+    try:
+        second, second_base, _env, _log = start_server(
+            tmp_path, "second.log", DATABASE_URL=second_db, **redis
+        )
+        try:
+            take_with_note(Client(first_base), 4, "Alice private evidence")
+            bob = take_with_note(Client(second_base), 0, "Bob own evidence")
+            assert assessment_ids(env) == assessment_ids({**env, "DATABASE_URL": second_db})
+            assert_shows_only_its_own(Client(second_base), bob, "Bob own evidence", "Alice private")
+        finally:
+            stop_server(second)
+    finally:
+        stop_server(first)

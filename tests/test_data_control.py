@@ -1,6 +1,7 @@
 """People's control over their data: download it, delete the account, a team or an
 assessment, and forget abandoned anonymous assessments."""
 
+import io
 import json
 from datetime import timedelta
 
@@ -190,3 +191,12 @@ def test_purge_stale_forgets_abandoned_anonymous_assessments(answered, people, d
     assert set(Assessment.objects.values_list("pk", flat=True)) == {recent.pk, done.pk, owned.pk}
     call_command("purge_stale", days=1)
     assert Assessment.objects.filter(pk=recent.pk).exists()
+
+
+def test_end_sessions_signs_everybody_out(client, people):
+    client.force_login(people["member"])
+    assert client.get(reverse("assessments:account")).status_code == 200
+    call_command("end_sessions", stdout=io.StringIO())
+    response = client.get(reverse("assessments:account"))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

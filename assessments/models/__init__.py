@@ -7,6 +7,8 @@ expect.
 
 from assessments.models.actions import ACTION_LENGTH, Action, ActionChange
 from assessments.models.assessments import NOTE_LENGTH, Answer, Assessment, ShareLink
+from assessments.models.benchmark import BenchmarkRelease
+from assessments.models.installation import Installation
 from assessments.models.owners import OwnerStamp
 from assessments.models.questionnaires import (
     AnswerOption,
@@ -37,9 +39,11 @@ __all__ = [
     "Answer",
     "AnswerOption",
     "Assessment",
+    "BenchmarkRelease",
     "Dimension",
     "FrozenStructureMixin",
     "FrozenVersionError",
+    "Installation",
     "Invitation",
     "Level",
     "Membership",

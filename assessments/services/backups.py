@@ -7,7 +7,11 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import connection
+
+from assessments import caching
+from assessments.models import Installation
 
 # Tables whose rows make a database worth keeping: restoring over them needs --force.
 KEPT_TABLES = (
@@ -78,7 +82,9 @@ def backup(path: Path) -> None:
 
 
 def restore(path: Path, *, force: bool = False) -> None:
-    """Replace the database with the snapshot at `path`; refused over data without `force`."""
+    """Replace the database with the snapshot at `path`; refused over data without `force`.
+    The restored database gets a new installation key, and the cache is cleared: nothing
+    cached for the database before is read again, even where ids repeat."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
@@ -112,3 +118,13 @@ def restore(path: Path, *, force: bool = False) -> None:
         )
     else:
         raise BackupError(f"No restore for {connection.vendor} databases.")
+    Installation.renew()
+    caching.forget_installation()
+    caching.forget_local()
+    try:
+        cache.clear()
+    except Exception as error:
+        raise BackupError(
+            f"The database is restored, but the cache could not be cleared ({error}): clear it, "
+            "or restart the app and its cache, before serving."
+        ) from None

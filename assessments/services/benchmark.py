@@ -1,10 +1,19 @@
-"""How you compare: a result against the latest result of every other team and every
-assessment taken without a team, on the same questionnaire.
+"""How you compare: a result against its peers on the same questionnaire, without giving any
+peer away. The threat model is in the README ("How you compare: what it protects").
 
-Only aggregates leave the database: how many results reached each total, each dimension score
-and each answer. Versions are pooled only when they share the same questions and scores. The
-figures are cached for a few minutes (BENCHMARK_CACHE_SECONDS) and shown only when at least
-BENCHMARK_MIN_GROUPS teams or respondents contribute, so nothing identifies a team.
+- Contributors are counted, not assessments: a team counts once (its latest result), and so
+  does a signed-in person (their latest result without a team). Results taken without an
+  account never count toward the minimum (anyone can make them by the dozen), and are left
+  out of the figures unless BENCHMARK_INCLUDE_ANONYMOUS.
+- Figures are released, not counted for each page: a release is kept in the database until at
+  least BENCHMARK_MIN_GROUPS counted contributors have arrived, left or changed their result
+  since it, so that comparing two releases never isolates fewer than that many.
+- Nothing shown rests on fewer than the minimum: totals, dimension scores and answers are
+  shown in bands of adjacent values that each hold at least the minimum, cut from the release
+  alone (so every viewer sees the same bands); a question or dimension that fewer than the
+  minimum answered is left out; percentiles are read from the bands.
+- A viewer's own contribution is taken out of what they are shown: they are compared with the
+  others. The release's figures are cached for BENCHMARK_CACHE_SECONDS.
 """
 
 import time
@@ -12,34 +21,27 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessments import caching
-from assessments.models import Answer, Assessment, QuestionnaireVersion, Team
+from assessments.models import (
+    Answer,
+    Assessment,
+    BenchmarkRelease,
+    QuestionnaireVersion,
+    Round,
+    Team,
+)
 from assessments.services import selectors
 
 HISTOGRAM_WIDTH = 560
 HISTOGRAM_HEIGHT = 120
-
-
-@dataclass(frozen=True)
-class Population:
-    """Counts over the peers: kept in the cache, so plain data only."""
-
-    teams: int
-    respondents: int
-    # When the counts were taken: results completed later are not among them.
-    computed_at: datetime
-    totals: dict[int, int]
-    dimensions: dict[str, dict[int, int]]
-    answers: dict[str, dict[int, int]]
-
-    @property
-    def groups(self) -> int:
-        return self.teams + self.respondents
+STRIP_WIDTH = 160
 
 
 def _fingerprint(version: QuestionnaireVersion) -> tuple:
@@ -59,59 +61,231 @@ def comparable_versions(version: QuestionnaireVersion) -> list[int]:
     return sorted({version.pk} | {other.pk for other in others if _fingerprint(other) == mine})
 
 
-def _population(version_ids: list[int], dimension_keys: list[str], other_than_team) -> Population:
-    computed_at = timezone.now()
-    latest_of_team = (
-        Assessment.objects.filter(
-            team=OuterRef("pk"), status=Assessment.Status.COMPLETED, version_id__in=version_ids
+def counts_toward_minimum(contributor: str) -> bool:
+    """Teams ("t…") and signed-in people ("p…") do; results without an account ("a…") do
+    not."""
+    return not contributor.startswith("a")
+
+
+def contributor_of(assessment: Assessment) -> str:
+    """Who an assessment speaks for: its team (a round's answers, their round's team), the
+    signed-in person who took it, or itself when taken without an account."""
+    if assessment.round_id is not None:
+        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id", flat=True)
+        return f"t{team_id.get()}"
+    if assessment.team_id is not None:
+        return f"t{assessment.team_id}"
+    if assessment.owner_id is not None:
+        return f"p{assessment.owner_id}"
+    return f"a{assessment.pk}"
+
+
+def _contributors(version_ids: list[int]) -> dict[str, int]:
+    """Each contributor on these versions now, with the id of the result of theirs that
+    counts: a team's and a person's latest."""
+    completed = Assessment.objects.filter(
+        status=Assessment.Status.COMPLETED, version_id__in=version_ids
+    ).order_by("-completed_at", "-pk")
+    own = completed.filter(team__isnull=True, round__isnull=True)
+    teams = (
+        Team.objects.annotate(
+            latest=Subquery(completed.filter(team=OuterRef("pk")).values("pk")[:1])
         )
-        .order_by("-completed_at", "-pk")
-        .values("pk")[:1]
-    )
-    team_results = (
-        Team.objects.exclude(pk=other_than_team)
-        .annotate(latest=Subquery(latest_of_team))
         .filter(latest__isnull=False)
-        .values("latest")
+        .values_list("pk", "latest")
     )
-    peers = Assessment.objects.filter(
-        Q(pk__in=team_results)
-        | Q(
-            team__isnull=True,
-            round__isnull=True,
-            status=Assessment.Status.COMPLETED,
-            version_id__in=version_ids,
-        )
+    people = (
+        get_user_model()
+        .objects.annotate(latest=Subquery(own.filter(owner=OuterRef("pk")).values("pk")[:1]))
+        .filter(latest__isnull=False)
+        .values_list("pk", "latest")
     )
-    counts = peers.aggregate(
-        teams=Count("team_id", distinct=True),
-        respondents=Count("pk", filter=Q(team__isnull=True)),
-    )
+    found = {f"t{team}": latest for team, latest in teams}
+    found.update({f"p{person}": latest for person, latest in people})
+    if settings.BENCHMARK_INCLUDE_ANONYMOUS:
+        anonymous = own.filter(owner__isnull=True).values_list("pk", flat=True)
+        found.update({f"a{pk}": pk for pk in anonymous})
+    return found
+
+
+def _figures(assessment_ids: list[int], dimension_keys: list[str]) -> dict:
+    """The exact counts over these results: of each total, each dimension score and each
+    answer (by question key and option order, so that pooled versions add up)."""
+    peers = Assessment.objects.filter(pk__in=assessment_ids)
     totals = dict(peers.values_list("total_score").annotate(n=Count("pk")).order_by())
-    dimensions = {
-        key: dict(
-            peers.values_list(Cast(KT(f"dimension_scores__{key}__score"), IntegerField()))
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for key in dimension_keys
-    }
+    dimensions = {}
+    for key in dimension_keys:
+        score = Cast(KT(f"dimension_scores__{key}__score"), IntegerField())
+        rows = peers.values_list(score).annotate(n=Count("pk")).order_by()
+        dimensions[key] = {value: n for value, n in rows if value is not None}
     answers: dict[str, dict[int, int]] = {}
     for key, order, n in (
-        Answer.objects.filter(assessment__in=peers)
+        Answer.objects.filter(assessment__in=peers, option__isnull=False)
         .values_list("question__key", "option__order")
         .annotate(n=Count("pk"))
         .order_by()
     ):
         answers.setdefault(key, {})[order] = n
-    return Population(
-        counts["teams"], counts["respondents"], computed_at, totals, dimensions, answers
+    return {"totals": totals, "dimensions": dimensions, "answers": answers}
+
+
+def _changes(before: dict[str, int], now: dict[str, int]) -> int:
+    """How many counted contributors arrived, left or changed their result."""
+    return sum(
+        1
+        for key in before.keys() | now.keys()
+        if counts_toward_minimum(key) and before.get(key) != now.get(key)
+    )
+
+
+def _counts(raw: dict) -> dict[int, int]:
+    # JSON keeps keys as text.
+    return {int(value): n for value, n in raw.items()}
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release's figures, plain data to keep in the cache."""
+
+    published_at: datetime
+    contributors: dict[str, int]
+    totals: dict[int, int]
+    dimensions: dict[str, dict[int, int]]
+    answers: dict[str, dict[int, int]]
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for key in self.contributors if counts_toward_minimum(key))
+
+    @classmethod
+    def of(cls, row: BenchmarkRelease) -> "Release":
+        figures = row.figures
+        return cls(
+            published_at=row.published_at,
+            contributors=row.contributors,
+            totals=_counts(figures["totals"]),
+            dimensions={key: _counts(c) for key, c in figures["dimensions"].items()},
+            answers={key: _counts(c) for key, c in figures["answers"].items()},
+        )
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The latest release of a pool of versions (None before the first), and how many
+    counted contributors there are now."""
+
+    release: Release | None
+    counted_now: int
+
+
+def _latest(version: QuestionnaireVersion) -> Peers:
+    """The pool's release, a new one published first when enough contributors changed."""
+    pool = comparable_versions(version)
+    name = ",".join(map(str, pool))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The contributors and their figures are read from one snapshot.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        row = BenchmarkRelease.objects.filter(pool=name).first()
+        now = _contributors(pool)
+        if _changes(row.contributors if row else {}, now) >= settings.BENCHMARK_MIN_GROUPS:
+            figures = _figures(list(now.values()), list(selectors.dimension_names(version)))
+            row, _created = BenchmarkRelease.objects.update_or_create(
+                pool=name,
+                defaults={
+                    "published_at": timezone.now(),
+                    "contributors": now,
+                    "figures": figures,
+                },
+            )
+    counted_now = sum(1 for key in now if counts_toward_minimum(key))
+    return Peers(Release.of(row) if row else None, counted_now)
+
+
+def window() -> int:
+    """The few-minute window releases are looked up again after (`BENCHMARK_CACHE_SECONDS`):
+    pages that show how a result compares are kept no longer than it."""
+    return int(time.time() // max(1, settings.BENCHMARK_CACHE_SECONDS))
+
+
+def peers_of(assessment: Assessment) -> Peers | None:
+    """What `assessment` is compared with, from the cache for a few minutes; None when the
+    benchmark is off or the assessment is not completed."""
+    if not settings.BENCHMARK_ENABLED or not assessment.is_completed:
+        return None
+    version = assessment.version
+    return caching.for_a_while(
+        f"benchmark:{version.pk}", settings.BENCHMARK_CACHE_SECONDS, lambda: _latest(version)
     )
 
 
 @dataclass(frozen=True)
+class Band:
+    """Adjacent values (totals, scores or answers) counted together: `count` of the others
+    reached one of `low`..`high`."""
+
+    low: int
+    high: int
+    count: int
+
+    def holds(self, value) -> bool:
+        return value is not None and self.low <= value <= self.high
+
+
+def banded(counts: dict[int, int], values: list[int], minimum: int) -> list[Band]:
+    """`values` in order, cut into bands of adjacent values that each hold either nobody or
+    at least `minimum` of `counts`: a run of values nobody reached is a band of its own, and
+    a short last band joins the one before it that holds anybody. Every value is in one
+    band."""
+    bands: list[Band] = []
+    start: int | None = None
+    held, previous = 0, 0
+    for value in values:
+        count = counts.get(value, 0)
+        if held == 0 and count and start is not None:
+            # A run of values nobody reached ends before this one.
+            bands.append(Band(start, previous, 0))
+            start = None
+        start = value if start is None else start
+        held += count
+        if held >= minimum:
+            bands.append(Band(start, value, held))
+            start, held = None, 0
+        previous = value
+    if start is None:
+        return bands
+    if held == 0:
+        return [*bands, Band(start, values[-1], 0)]
+    # Too few at the end: they join the last band anybody reached, and what lies between.
+    while bands and bands[-1].count == 0:
+        bands.pop()
+    if not bands:
+        return [Band(values[0], values[-1], held)]
+    last = bands.pop()
+    return [*bands, Band(last.low, values[-1], last.count + held)]
+
+
+def _less(bands: list[Band], value) -> list[Band]:
+    """`bands` less one result at `value` (the viewer's own)."""
+    return [Band(b.low, b.high, b.count - 1) if b.holds(value) and b.count else b for b in bands]
+
+
+def percentile(bands: list[Band], value: int) -> int | None:
+    """The share of the others in lower bands, counting `value`'s own band as half, as a
+    whole percentage."""
+    everyone = sum(b.count for b in bands)
+    if not everyone:
+        return None
+    below = sum(b.count for b in bands if b.high < value)
+    same = sum(b.count for b in bands if b.holds(value))
+    return round(100 * (below + same / 2) / everyone)
+
+
+@dataclass(frozen=True)
 class Bar:
-    total: int
+    low: int
+    high: int
     count: int
     x: float
     y: float
@@ -129,24 +303,24 @@ class Histogram:
     maximum: int
 
 
-def histogram(totals: dict[int, int], maximum: int, yours: int) -> Histogram:
-    """One bar per possible total, as tall as the share of peers who reached it, with yours
-    marked."""
+def histogram(bands: list[Band], maximum: int, yours: int) -> Histogram:
+    """One bar per band, as wide as its totals and as tall as the others per total in it,
+    with yours marked."""
     step = HISTOGRAM_WIDTH / (maximum + 1)
-    tallest = max(totals.values(), default=0) or 1
+    densest = max((b.count / (b.high - b.low + 1) for b in bands), default=0) or 1
     bars = []
-    for total in range(maximum + 1):
-        count = totals.get(total, 0)
-        height = round(HISTOGRAM_HEIGHT * count / tallest, 1)
+    for band in bands:
+        height = round(HISTOGRAM_HEIGHT * band.count / (band.high - band.low + 1) / densest, 1)
         bars.append(
             Bar(
-                total=total,
-                count=count,
-                x=round(total * step + 1, 1),
+                low=band.low,
+                high=band.high,
+                count=band.count,
+                x=round(band.low * step + 1, 1),
                 y=round(HISTOGRAM_HEIGHT - height, 1),
-                width=round(step - 2, 1),
+                width=round((band.high - band.low + 1) * step - 2, 1),
                 height=height,
-                yours=total == yours,
+                yours=band.holds(yours),
             )
         )
     return Histogram(
@@ -158,26 +332,15 @@ def histogram(totals: dict[int, int], maximum: int, yours: int) -> Histogram:
     )
 
 
-def percentile(counts: dict[int, int], value: int) -> int | None:
-    """The share of peers below `value`, counting ties as half, as a whole percentage."""
-    peers = sum(counts.values())
-    if not peers:
-        return None
-    below = sum(n for score, n in counts.items() if score is not None and score < value)
-    same = counts.get(value, 0)
-    return round(100 * (below + same / 2) / peers)
-
-
-STRIP_WIDTH = 160
-
-
 @dataclass(frozen=True)
 class Share:
-    order: int
-    text: str
+    """The share of the others whose answer is in steps `first`..`last` (1 for the lowest)."""
+
+    first: int
+    last: int
     percent: int
     yours: bool
-    # The cell of this answer in the question's strip, shaded by its share.
+    # The cells of these answers in the question's strip, shaded by their share.
     x: float
     width: float
 
@@ -191,6 +354,7 @@ class QuestionShares:
     key: str
     order: int
     text: str
+    # Empty when fewer than the minimum of the others answered the question.
     shares: tuple[Share, ...]
 
 
@@ -199,122 +363,132 @@ class Comparison:
     enough: bool
     groups: int
     needed: int
+    # The least number of results any figure shown rests on.
+    minimum: int = 0
     total_percentile: int | None = None
-    dimensions: tuple[tuple[str, int, int | None], ...] = ()  # (name, score, percentile)
+    # (name, score, percentile); the percentile is None where too few have a score.
+    dimensions: tuple[tuple[str, int, int | None], ...] = ()
     histogram: Histogram | None = None
     questions: tuple[QuestionShares, ...] = ()
 
 
-def _without(counts: dict[int, int], value) -> dict[int, int]:
-    counts = dict(counts)
-    if counts.get(value):
-        counts[value] -= 1
-    return counts
+@dataclass(frozen=True)
+class Contribution:
+    total: int | None
+    dimensions: dict[str, int]
+    # Question key -> the order of the option chosen: how answers are pooled across versions.
+    answers: dict[str, int]
 
 
-def window() -> int:
-    """The few-minute window the peers' counts are kept for (`BENCHMARK_CACHE_SECONDS`):
-    pages that show how a result compares are kept no longer than it."""
-    return int(time.time() // max(1, settings.BENCHMARK_CACHE_SECONDS))
-
-
-def peers_of(assessment: Assessment) -> Population | None:
-    """The counts `assessment` is compared with, from the cache for a few minutes; None when
-    the benchmark is off or the assessment is not completed."""
-    if not settings.BENCHMARK_ENABLED or not assessment.is_completed:
-        return None
-    version = assessment.version
-    return caching.for_a_while(
-        f"benchmark:{version.pk}:{assessment.team_id or 0}",
-        settings.BENCHMARK_CACHE_SECONDS,
-        lambda: _population(
-            comparable_versions(version),
-            list(selectors.dimension_names(version)),
-            assessment.team_id,
+def _contribution(assessment: Assessment) -> Contribution:
+    return Contribution(
+        total=assessment.total_score,
+        dimensions={
+            key: value["score"]
+            for key, value in (assessment.dimension_scores or {}).items()
+            if value.get("score") is not None
+        },
+        answers=dict(
+            Answer.objects.filter(assessment=assessment, option__isnull=False).values_list(
+                "question__key", "option__order"
+            )
         ),
     )
 
 
-def compare(assessment: Assessment, population: Population) -> Comparison:
-    """How a completed result compares with `population`, its peers (see `peers_of`)."""
+def _own(assessment: Assessment, release: Release, contributor: str) -> Contribution | None:
+    """What the viewer put into the release themselves: taken out of what they are shown."""
+    counted = release.contributors.get(contributor)
+    if counted is None:
+        return None
+    if counted == assessment.pk:
+        return _contribution(assessment)
+    earlier = Assessment.objects.filter(pk=counted).first()
+    return _contribution(earlier) if earlier is not None else None
+
+
+def _shares(question, counts: dict[int, int], own: Contribution | None, chosen, minimum):
+    options = list(question.options.all())
+    mine = own.answers.get(question.key) if own else None
+    answered = sum(counts.values()) - (1 if mine is not None else 0)
+    if answered < minimum:
+        return ()
+    orders = [option.order for option in options]
+    cell = STRIP_WIDTH / max(len(options), 1)
+    shares = []
+    for band in _less(banded(counts, orders, minimum), mine):
+        first, last = orders.index(band.low), orders.index(band.high)
+        shares.append(
+            Share(
+                first=first + 1,
+                last=last + 1,
+                percent=round(100 * band.count / answered),
+                yours=band.holds(chosen),
+                x=round(first * cell, 1),
+                width=round((last - first + 1) * cell, 1),
+            )
+        )
+    return tuple(shares)
+
+
+def compare(assessment: Assessment, peers: Peers) -> Comparison:
+    """How a completed result compares with the others in its peers' release (see
+    `peers_of`)."""
+    minimum = settings.BENCHMARK_MIN_GROUPS
+    contributor = contributor_of(assessment)
+    release = peers.release
+    if release is None:
+        others = peers.counted_now - (1 if counts_toward_minimum(contributor) else 0)
+        return Comparison(enough=False, groups=others, needed=max(minimum - others, 1))
+    own = _own(assessment, release, contributor)
+    counted_self = own is not None and counts_toward_minimum(contributor)
+    others = release.counted - (1 if counted_self else 0)
+    if others < minimum:
+        return Comparison(enough=False, groups=others, needed=minimum - others)
     total, maximum = assessment.total_score or 0, assessment.max_score or 0
+    totals = _less(
+        banded(release.totals, list(range(maximum + 1)), minimum), own.total if own else None
+    )
     version = assessment.version
-    dimension_names = selectors.dimension_names(version)
-    questions = selectors.questions_with_options(version)
+    dimension_maxima = {
+        key: value.get("maximum", 0) for key, value in (assessment.dimension_scores or {}).items()
+    }
+    dimensions = []
+    for key, name in selectors.dimension_names(version).items():
+        score = assessment.dimension_scores.get(key, {}).get("score", 0)
+        counts = release.dimensions.get(key, {})
+        mine = own.dimensions.get(key) if own else None
+        have = sum(counts.values()) - (1 if mine is not None else 0)
+        bands = banded(counts, list(range(dimension_maxima.get(key, 0) + 1)), minimum)
+        dimensions.append(
+            (name, score, percentile(_less(bands, mine), score) if have >= minimum else None)
+        )
     chosen_ids = selectors.choices_of(assessment)
-    # Question key -> the order of the option chosen: how answers are pooled across versions.
-    answers = {
+    questions = selectors.questions_with_options(version)
+    chosen = {
         q.key: o.order for q in questions for o in q.options.all() if chosen_ids.get(q.pk) == o.pk
     }
-    totals, dimensions, answer_counts = (
-        population.totals,
-        population.dimensions,
-        population.answers,
-    )
-    respondents = population.respondents
-    if (
-        assessment.team_id is None
-        and assessment.round_id is None
-        and assessment.completed_at is not None
-        and assessment.completed_at <= population.computed_at
-    ):
-        # An assessment without a team is among the peers (unless it was completed after they
-        # were counted): it is not compared with itself.
-        respondents -= 1
-        totals = _without(totals, assessment.total_score)
-        dimensions = {
-            key: _without(counts, assessment.dimension_scores.get(key, {}).get("score"))
-            for key, counts in dimensions.items()
-        }
-        answer_counts = {
-            key: _without(counts, answers[key]) if key in answers else counts
-            for key, counts in answer_counts.items()
-        }
-    groups = population.teams + respondents
-    needed = max(settings.BENCHMARK_MIN_GROUPS - groups, 0)
-    if needed:
-        return Comparison(enough=False, groups=groups, needed=needed)
-    shares = []
-    for question in questions:
-        counts = answer_counts.get(question.key, {})
-        answered = sum(counts.values()) or 1
-        chosen = answers.get(question.key)
-        options = question.options.all()
-        cell = STRIP_WIDTH / max(len(options), 1)
-        shares.append(
+    return Comparison(
+        enough=True,
+        groups=others,
+        needed=0,
+        minimum=minimum,
+        total_percentile=percentile(totals, total),
+        dimensions=tuple(dimensions),
+        histogram=histogram(totals, maximum, total),
+        questions=tuple(
             QuestionShares(
                 key=question.key,
                 order=question.order,
                 text=question.text,
-                shares=tuple(
-                    Share(
-                        order=option.order,
-                        text=option.text,
-                        percent=round(100 * counts.get(option.order, 0) / answered),
-                        yours=chosen == option.order,
-                        x=round(index * cell, 1),
-                        width=round(cell, 1),
-                    )
-                    for index, option in enumerate(options)
+                shares=_shares(
+                    question,
+                    release.answers.get(question.key, {}),
+                    own,
+                    chosen.get(question.key),
+                    minimum,
                 ),
             )
-        )
-    return Comparison(
-        enough=True,
-        groups=groups,
-        needed=0,
-        total_percentile=percentile(totals, total),
-        dimensions=tuple(
-            (
-                name,
-                assessment.dimension_scores.get(key, {}).get("score", 0),
-                percentile(
-                    dimensions.get(key, {}),
-                    assessment.dimension_scores.get(key, {}).get("score", 0),
-                ),
-            )
-            for key, name in dimension_names.items()
+            for question in questions
         ),
-        histogram=histogram(totals, maximum, total),
-        questions=tuple(shares),
     )

@@ -258,6 +258,7 @@ def latest_completed(team, count: int, questionnaire_id: int | None = None) -> l
             "version__questionnaire__slug",
             "version__questionnaire__title",
             "pk",
+            "token",
             "completed_at",
             "created_at",
             "total_score",

@@ -1,5 +1,8 @@
 """Rendered fragments of content that changes rarely, cached under keys that change with it.
 
+Every key names an assessment by its token as well as its id, or a team by its results'
+tokens: ids repeat across databases (after a restore), tokens do not.
+
 A completed result's body changes only when its version's advice is revised (a level's text or
 a reference), which `QuestionnaireVersion.advice_revised_at` dates; the page reads that stamp
 with the assessment itself, so an edit shows on the next request in every process, whatever the
@@ -50,6 +53,7 @@ def review_answers(assessment, rows, missing, can_change: bool) -> SafeString:
     return _kept(
         "review-answers",
         assessment.pk,
+        assessment.token,
         assessment.updated_at.timestamp(),
         can_change,
         render=lambda: render_to_string("assessments/_review_answers.html", context),
@@ -73,13 +77,20 @@ def result_body(assessment, *, include_notes: bool) -> SafeString:
         )
 
     return _kept(
-        "result-body", assessment.pk, _advice_stamp(assessment), include_notes, render=render
+        "result-body",
+        assessment.pk,
+        assessment.token,
+        _advice_stamp(assessment),
+        include_notes,
+        render=render,
     )
 
 
 def result_document(assessment, render) -> str:
     """The JSON download of a completed assessment, as `render()` writes it."""
-    return _kept("result-json", assessment.pk, _advice_stamp(assessment), render=render)
+    return _kept(
+        "result-json", assessment.pk, assessment.token, _advice_stamp(assessment), render=render
+    )
 
 
 def question_form(question, version, chosen: int | None, render) -> SafeString | None:
@@ -126,7 +137,7 @@ def team_trend(team, completed, target=None) -> SafeString:
         )
 
     target_score = target.level.min_score if target and target.level else None
-    ids = _digest([a.pk for a in completed])
+    ids = _digest([(a.pk, a.token) for a in completed])
     return _kept(
         "team-trend",
         team.pk,
@@ -146,7 +157,7 @@ def comparison(team, choices, pair, context) -> SafeString:
     return _kept(
         "comparison",
         team.pk,
-        _digest([a.pk for a in choices]),
+        _digest([(a.pk, a.token) for a in choices]),
         chosen,
         revised,
         render=lambda: render_to_string("teams/_compare.html", context()),
@@ -192,16 +203,17 @@ def history_rows(
 
 
 def how_you_compare(assessment, *, show_questions: bool) -> SafeString | None:
-    """ "How you compare" for a completed result. Its peers' counts are cached for a few
-    minutes and dated; the section drawn from them is kept under that date, so it is drawn
-    once per result each time they are counted again."""
+    """ "How you compare" for a completed result. Its peers' release is cached for a few
+    minutes and dated; the section drawn from it is kept under that date (or, before the
+    first release, the number of contributors so far)."""
     peers = benchmark.peers_of(assessment)
     if peers is None:
         return None
     return _kept(
         "benchmark",
         assessment.pk,
-        peers.computed_at.timestamp(),
+        assessment.token,
+        peers.release.published_at.timestamp() if peers.release else peers.counted_now,
         show_questions,
         render=lambda: render_to_string(
             "assessments/_benchmark.html",

@@ -46,7 +46,7 @@ def test_the_whole_flow_with_leave_and_resume(page, new_page, questionnaire):
     expect(option_label(page, 2, questionnaire, 2)).to_be_checked()
     page.get_by_role("button", name="Next").click()
     answer(page, questionnaire, 3, 1)
-    page.close()  # the person leaves half way
+    page.goto("about:blank")  # the person leaves half way
 
     later = new_page()
     later.goto(private_link)

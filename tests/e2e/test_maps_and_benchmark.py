@@ -61,11 +61,24 @@ def open_all_details(page):
     expect(page.locator("details:not([open])")).to_have_count(0)
 
 
-def percentile(scores, value):
-    """The share of `scores` below `value`, ties counting half, as a whole percentage."""
-    below = sum(1 for score in scores if score < value)
-    same = sum(1 for score in scores if score == value)
-    return round(100 * (below + same / 2) / len(scores))
+def bands_less_own(values, own, steps):
+    """What the page is drawn from: the release's values (the viewer's own among them) in
+    bands of at least five over `steps`, the viewer's own then taken out."""
+    import dataclasses
+    from collections import Counter
+
+    from assessments.services import benchmark
+
+    return [
+        dataclasses.replace(band, count=band.count - 1) if band.holds(own) else band
+        for band in benchmark.banded(Counter(values), list(steps), 5)
+    ]
+
+
+def percentile(values, own, maximum):
+    from assessments.services import benchmark
+
+    return benchmark.percentile(bands_less_own(values, own, range(maximum + 1)), own)
 
 
 def save_screenshot(page, name, area, top=None, pad=16):
@@ -94,7 +107,7 @@ def save_screenshot(page, name, area, top=None, pad=16):
 
 
 def test_a_first_result_shows_the_map_and_that_there_are_too_few_others(page, questionnaire):
-    # Two others have answered without a team: three more are needed.
+    # Two others have answered without an account: they never count, five more are needed.
     complete_without_a_team(questionnaire, [1] * 7)
     complete_without_a_team(questionnaire, [3] * 7)
 
@@ -136,7 +149,7 @@ def test_a_first_result_shows_the_map_and_that_there_are_too_few_others(page, qu
 
     compare = page.locator("section", has=page.get_by_role("heading", name="How you compare"))
     expect(compare).to_contain_text(
-        "Not enough results to compare with yet: 3 more teams or respondents"
+        "Not enough results to compare with yet: 5 more teams or signed-in people"
     )
     expect(compare.get_by_role("img")).to_have_count(0)
     assert_accessible(page)
@@ -152,7 +165,7 @@ def test_a_first_result_shows_the_map_and_that_there_are_too_few_others(page, qu
 @pytest.fixture
 def seeded(questionnaire):
     """Six demonstration teams (the first with six reviews and a recorded round) and one
-    respondent without a team: enough peers for everyone."""
+    result without an account (which never counts): enough peers for every team."""
     from assessments.services import demo
 
     teams = demo.seed(
@@ -167,12 +180,12 @@ def seeded(questionnaire):
     return teams
 
 
-def peer_results(team):
-    """The latest completed result of every other team, and every result without a team."""
+def latest_results():
+    """The latest completed result of every team: what the release counts."""
     from assessments.models import Assessment, Team
 
     results = []
-    for other in Team.objects.exclude(pk=team.pk):
+    for other in Team.objects.all():
         latest = (
             other.assessments.filter(status=Assessment.Status.COMPLETED)
             .order_by("-completed_at", "-pk")
@@ -180,9 +193,6 @@ def peer_results(team):
         )
         if latest:
             results.append(latest)
-    results += Assessment.objects.filter(
-        team__isnull=True, round__isnull=True, status=Assessment.Status.COMPLETED
-    )
     return results
 
 
@@ -194,8 +204,8 @@ def test_a_team_sees_its_path_on_the_map_and_how_it_compares(page, questionnaire
         team.assessments.filter(status=Assessment.Status.COMPLETED).order_by("completed_at", "pk")
     )
     latest = completed[-1]
-    peers = peer_results(team)
-    assert len(peers) == 6
+    released = latest_results()
+    assert len(released) == 6
 
     sign_in(page, "demo-1-1", f"/teams/{team.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(team.name)
@@ -233,19 +243,20 @@ def test_a_team_sees_its_path_on_the_map_and_how_it_compares(page, questionnaire
 
     # How the latest result compares with the six others.
     compare = page.locator("section", has=page.get_by_role("heading", name="How you compare"))
-    expect(compare).to_contain_text("6 teams and respondents")
-    expected = percentile([p.total_score for p in peers], latest.total_score)
+    expect(compare).to_contain_text("5 other teams and signed-in people")
+    expected = percentile([p.total_score for p in released], latest.total_score, 28)
     expect(compare.get_by_text(f"Total score: ahead of {expected}% of them.")).to_be_visible()
     for key, name in (
         ("application", "Application maturity"),
         ("operational", "Operational maturity"),
     ):
         own = latest.dimension_scores[key]["score"]
-        others = [p.dimension_scores[key]["score"] for p in peers]
+        values = [p.dimension_scores[key]["score"] for p in released]
+        maximum = latest.dimension_scores[key]["maximum"]
         expect(
-            compare.get_by_text(f"{name}: ahead of {percentile(others, own)}% of them.")
+            compare.get_by_text(f"{name}: ahead of {percentile(values, own, maximum)}% of them.")
         ).to_be_visible()
-    histogram = compare.get_by_role("img", name=re.compile("reached each total score"))
+    histogram = compare.get_by_role("img", name=re.compile("reached each band of total scores"))
     expect(histogram).to_be_visible()
     expect(histogram.locator("rect.histogram-yours")).to_have_count(1)
     expect(histogram.locator("text", has_text=re.compile("^you$"))).to_have_count(1)
@@ -256,7 +267,9 @@ def test_a_team_sees_its_path_on_the_map_and_how_it_compares(page, questionnaire
 
     open_all_details(page)
     expect(
-        compare.get_by_role("table", name="How many of the others reached each total score")
+        compare.get_by_role(
+            "table", name="How many of the others reached each band of total scores"
+        )
     ).to_be_visible()
     expect(compare.get_by_role("row", name=re.compile(r"\(yours\)"))).to_have_count(1)
     assert_accessible(page)
@@ -282,17 +295,22 @@ def test_a_team_sees_its_path_on_the_map_and_how_it_compares(page, questionnaire
     compare = page.locator("section", has=page.get_by_role("heading", name="How you compare"))
     expect(compare.get_by_text(f"Total score: ahead of {expected}% of them.")).to_be_visible()
     expect(compare.get_by_text(re.compile(r"ahead of \d+% of them"))).to_have_count(3)
-    expect(compare.get_by_role("img", name=re.compile("reached each total score"))).to_be_visible()
+    expect(
+        compare.get_by_role("img", name=re.compile("reached each band of total scores"))
+    ).to_be_visible()
     shares = compare.get_by_role("table", name=re.compile("What the others answered"))
     expect(shares).to_be_visible()
     rows = shares.locator("tbody tr")
     expect(rows).to_have_count(7)
     expect(rows.locator("strong")).to_have_count(7)
-    # Question 1: the share of the six others at each of its five answers.
+    # Question 1: the share of the five others in each band of its five answers.
     first = questionnaire.questions.get(order=1)
-    chosen = [p.answers.get(question=first).option.order for p in peers]
+    chosen = [p.answers.get(question=first).option.order for p in released]
+    own = latest.answers.get(question=first).option.order
     expected_shares = ", ".join(
-        f"step {step}: {round(100 * chosen.count(step) / len(chosen))}%" for step in range(1, 6)
+        (f"step {b.low}" if b.low == b.high else f"steps {b.low}\N{EN DASH}{b.high}")
+        + f": {round(100 * b.count / 5)}%"
+        for b in bands_less_own(chosen, own, range(1, 6))
     )
     expect(rows.first).to_contain_text(expected_shares)
     expect(rows.first.locator("svg.share-strip rect.share-yours")).to_have_count(1)
