@@ -22,7 +22,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -108,24 +108,36 @@ def _contributors(version_ids: list[int]) -> dict[str, int]:
     return found
 
 
+# Results counted a query at a time: a database bounds a query's parameters.
+CHUNK = 500
+
+
+def _add(into: dict[int, int], rows) -> None:
+    for value, n in rows:
+        if value is not None:
+            into[value] = into.get(value, 0) + n
+
+
 def _figures(assessment_ids: list[int], dimension_keys: list[str]) -> dict:
-    """The exact counts over these results: of each total, each dimension score and each
-    answer (by question key and option order, so that pooled versions add up)."""
-    peers = Assessment.objects.filter(pk__in=assessment_ids)
-    totals = dict(peers.values_list("total_score").annotate(n=Count("pk")).order_by())
-    dimensions = {}
-    for key in dimension_keys:
-        score = Cast(KT(f"dimension_scores__{key}__score"), IntegerField())
-        rows = peers.values_list(score).annotate(n=Count("pk")).order_by()
-        dimensions[key] = {value: n for value, n in rows if value is not None}
+    """The exact counts over these results (exactly the contributors' own, whatever was
+    completed since): of each total, each dimension score and each answer (by question key
+    and option order, so that pooled versions add up)."""
+    totals: dict[int, int] = {}
+    dimensions: dict[str, dict[int, int]] = {key: {} for key in dimension_keys}
     answers: dict[str, dict[int, int]] = {}
-    for key, order, n in (
-        Answer.objects.filter(assessment__in=peers, option__isnull=False)
-        .values_list("question__key", "option__order")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        answers.setdefault(key, {})[order] = n
+    for start in range(0, len(assessment_ids), CHUNK):
+        peers = Assessment.objects.filter(pk__in=assessment_ids[start : start + CHUNK])
+        _add(totals, peers.values_list("total_score").annotate(n=Count("pk")).order_by())
+        for key in dimension_keys:
+            score = Cast(KT(f"dimension_scores__{key}__score"), IntegerField())
+            _add(dimensions[key], peers.values_list(score).annotate(n=Count("pk")).order_by())
+        for key, order, n in (
+            Answer.objects.filter(assessment__in=peers, option__isnull=False)
+            .values_list("question__key", "option__order")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            _add(answers.setdefault(key, {}), [(order, n)])
     return {"totals": totals, "dimensions": dimensions, "answers": answers}
 
 
@@ -183,10 +195,6 @@ def _latest(version: QuestionnaireVersion) -> Peers:
     pool = comparable_versions(version)
     name = ",".join(map(str, pool))
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The contributors and their figures are read from one snapshot.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         row = BenchmarkRelease.objects.filter(pool=name).first()
         now = _contributors(pool)
         if _changes(row.contributors if row else {}, now) >= settings.BENCHMARK_MIN_GROUPS:
