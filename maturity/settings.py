@@ -94,8 +94,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's, reading the signed-in user with plain SQL (maturity/auth.py).
-    "maturity.auth.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "maturity.urls"
@@ -179,8 +178,7 @@ def cache_from_url(url: str) -> dict:
             "LOCATION": rest or "default",
         }
     if scheme in ("redis", "rediss"):
-        # Django's Redis backend, keeping its redis-py clients (maturity/cache.py).
-        return {"BACKEND": "maturity.cache.RedisCache", "LOCATION": url}
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL must start with locmem:// or redis://, got {url!r}.")
 
 
@@ -195,10 +193,9 @@ CACHES = {
     }
 }
 
-# Sessions live in the database, read with their user in one plain query (maturity/sessions.py):
-# one indexed row costs less than a round trip to a cache, and every process sees a sign-out
-# at once.
-SESSION_ENGINE = "maturity.sessions"
+# Sessions live in the database (Django's engine, on our session model: assessments/sessions.py),
+# so every process sees a sign-out at once.
+SESSION_ENGINE = "assessments.sessions"
 
 # `manage.py purge_stale` deletes anonymous assessments left unfinished this many days.
 STALE_ASSESSMENT_DAYS = env_int("DJANGO_STALE_ASSESSMENT_DAYS", 90)

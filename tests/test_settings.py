@@ -105,7 +105,7 @@ def test_hsts_preload_is_off_unless_asked_for():
 def test_the_cache_comes_from_cache_url():
     assert "LocMemCache" in setting("CACHES['default']['BACKEND']", DJANGO_DEBUG="1")
     redis = setting("CACHES['default']", DJANGO_DEBUG="1", CACHE_URL="redis://127.0.0.1:6379/3")
-    assert "maturity.cache.RedisCache" in redis
+    assert "django.core.cache.backends.redis.RedisCache" in redis
     assert "redis://127.0.0.1:6379/3" in redis
 
 

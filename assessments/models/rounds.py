@@ -94,7 +94,13 @@ class Round(models.Model):
 
     @property
     def takes_answers(self) -> bool:
-        return not self.is_closed and not self.is_past_closing_date
+        return Round.answers_taken(closed_at=self.closed_at, closes_on=self.closes_on)
+
+    @staticmethod
+    def answers_taken(*, closed_at, closes_on) -> bool:
+        """Whether a round closed at `closed_at` (None: open) and closing on `closes_on` takes
+        answers today: for a round and for a page's stamp alike."""
+        return closed_at is None and (closes_on is None or timezone.localdate() <= closes_on)
 
     @property
     def is_recorded(self) -> bool:

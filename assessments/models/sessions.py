@@ -1,6 +1,6 @@
 """Django's session, with the signed-in person's id in a column of its own beside the data
-(as Django's documentation shows for a custom session model), so that one query reads both the
-session and its user (`maturity.sessions`)."""
+(as Django's documentation shows for a custom session model), so that a person's sessions can
+be found."""
 
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
@@ -12,6 +12,6 @@ class Session(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from maturity.sessions import SessionStore
+        from assessments.sessions import SessionStore
 
         return SessionStore

@@ -14,6 +14,9 @@ the round is closed.
 
 import enum
 
+# Membership.Role.OWNER, named here so that the policy reads plain values.
+OWNER = "owner"
+
 
 class Access(enum.IntEnum):
     NONE = 0
@@ -21,24 +24,38 @@ class Access(enum.IntEnum):
     CHANGE = 2
 
 
-def assessment_access(*, assessment, user, membership) -> Access:
-    """What `user` (with `membership` of the assessment's team, or of its round's team, or
-    None) may do with it."""
-    if assessment.round_id is not None:
-        if (
-            membership is None
-            or membership.team_id != assessment.round.team_id
-            or assessment.owner_id != user.pk
-        ):
+def assessment_access(
+    *,
+    owner_id: int | None,
+    team_id: int | None,
+    round_team_id: int | None,
+    round_takes_answers: bool | None,
+    viewer_id: int | None,
+    role: str | None,
+) -> Access:
+    """What a viewer (`viewer_id`, None when not signed in) may do with an assessment owned by
+    `owner_id`, of the team `team_id` or of a round of the team `round_team_id` (which takes
+    answers or not), where `role` is the viewer's in that team (None for a non-member).
+
+    The one decision for every path: views read these facts through the ORM
+    (`lookups.assessment_for`), kept pages from their stamp (`stamps.assessment_access`)."""
+    if round_team_id is not None:
+        if role is None or viewer_id is None or owner_id != viewer_id:
             return Access.NONE
-        return Access.CHANGE if assessment.round.takes_answers else Access.READ
-    if assessment.team_id is None:
+        return Access.CHANGE if round_takes_answers else Access.READ
+    if team_id is None:
         return Access.CHANGE
-    if membership is None or membership.team_id != assessment.team_id:
+    if role is None:
         return Access.NONE
-    if membership.is_owner or (user.is_authenticated and assessment.owner_id == user.pk):
+    if role == OWNER or (viewer_id is not None and owner_id == viewer_id):
         return Access.CHANGE
     return Access.READ
+
+
+def team_access(role: str | None) -> Access:
+    """A team's pages: its members read them (owners change more, which each action checks);
+    everyone else finds nothing."""
+    return Access.NONE if role is None else Access.READ
 
 
 def may_see_round_answers(*, round, own_submitted: bool) -> bool:

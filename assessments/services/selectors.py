@@ -29,6 +29,7 @@ from assessments.models import (
     QuestionnaireVersion,
     ShareLink,
 )
+from assessments.services import access
 from assessments.services.scoring import (
     DimensionSpec,
     LevelSpec,
@@ -221,10 +222,16 @@ def membership_of(user, team_id: int | None) -> Membership | None:
 def membership_or_404(user, team_id: int) -> Membership:
     """The user's membership of the team; 404 for everyone else, so a team's existence is
     never confirmed to outsiders."""
-    if not user.is_authenticated:
+    membership = None
+    if user.is_authenticated:
+        # team__pk, unlike team_id, answers "no such row" for ids too large for the database.
+        membership = (
+            Membership.objects.select_related("team").filter(user=user, team__pk=team_id).first()
+        )
+    if access.team_access(membership.role if membership else None) is access.Access.NONE:
         raise Http404("No such team")
-    # team__pk, unlike team_id, answers "no such row" for ids too large for the database.
-    return get_object_or_404(Membership.objects.select_related("team"), user=user, team__pk=team_id)
+    assert membership is not None
+    return membership
 
 
 def team_assessments_page(team, page_number) -> Page:

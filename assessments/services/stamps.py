@@ -1,21 +1,20 @@
-"""What the pages kept whole are kept under (`assessments.views.pages`): one small query each.
+"""What the pages kept whole are kept under (`assessments.views.pages`): one small query each,
+through the ORM.
 
-A stamp names everything a page shows and everything its access check reads, so a page kept
-under a stamp may be served again to the same viewer without drawing it or checking again: an
-assessment's owner, team, round and last save, its version's advice date, its team's
-`changed_at` (moved on by any change the team's pages show, see `assessments.models.stamps`)
-and the viewer's role in that team. A change to any of them is a new stamp, and the page is
-drawn afresh, access check included.
-
-These queries run on every view of a kept page, so they are written once as SQL: building
-them with the ORM cost more than the rest of the page. A signed-in page's stamp is read by the
-session's own query when it can be (`_of_viewer`), which saves a round trip a view. The values
-are compared, never shown, so each database may return its dates in its own form.
+A stamp names everything a page shows and every fact its access decision reads: an
+assessment's owner, team, round (its team and whether it takes answers) and last save, its
+version's advice date, its team's `changed_at` (moved on by any change the team's pages show,
+see `assessments.models.stamps`) and the viewer's role in that team. Before a kept page is
+looked for, the view decides access from its stamp with the same policy function it uses on
+the objects themselves (`assessment_access`, `team_access` here). A change to any of these is
+a new stamp, and the page is drawn afresh.
 """
 
 from typing import NamedTuple
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from assessments.models import (
@@ -27,23 +26,10 @@ from assessments.models import (
     ShareLink,
     Team,
 )
-from maturity.sessions import SessionStore
+from assessments.services import access
 
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _one(sql: str, params) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _all(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+# Ids a database integer can hold: anything larger names nothing.
+LARGEST_ID = 2**63 - 1
 
 
 class AssessmentStamp(NamedTuple):
@@ -56,62 +42,100 @@ class AssessmentStamp(NamedTuple):
     completed_at: object
     updated_at: object
     advice_revised_at: object
+    round_team_id: int | None
+    round_closed_at: object
+    round_closes_on: object
     team_changed_at: object
     role: str | None
+
+
+def _role(user, team_field: str):
+    """The viewer's role in the team of each row's `team_field`, as a subquery."""
+    return Subquery(
+        Membership.objects.filter(team_id=OuterRef(team_field), user_id=user.pk).values("role")[:1]
+    )
 
 
 def of_assessment(token: str, user) -> AssessmentStamp:
     """An assessment behind a private link, with the viewer's role in its team (or its
     round's team); 404 when there is no such link."""
-    row = _one(
-        f"""
-        SELECT a.id, a.owner_id, a.team_id, a.round_id, a.completed_at, a.updated_at,
-               v.advice_revised_at, t.changed_at, m.role
-        FROM {_table(Assessment)} a
-        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
-        LEFT JOIN {_table(Round)} r ON r.id = a.round_id
-        LEFT JOIN {_table(Team)} t ON t.id = COALESCE(a.team_id, r.team_id)
-        LEFT JOIN {_table(Membership)} m ON m.team_id = t.id AND m.user_id = %s
-        WHERE a.token = %s
-        """,
-        [user.pk, token],
+    row = (
+        Assessment.objects.filter(token=token)
+        .annotate(
+            its_team=Coalesce("team_id", "round__team_id"),
+            advice=F("version__advice_revised_at"),
+            round_team=F("round__team_id"),
+            round_closed=F("round__closed_at"),
+            round_closes=F("round__closes_on"),
+            team_changed=Coalesce("team__changed_at", "round__team__changed_at"),
+        )
+        .annotate(viewer_role=_role(user, "its_team"))
+        .values_list(
+            "id",
+            "owner_id",
+            "team_id",
+            "round_id",
+            "completed_at",
+            "updated_at",
+            "advice",
+            "round_team",
+            "round_closed",
+            "round_closes",
+            "team_changed",
+            "viewer_role",
+        )
+        .first()
     )
     if row is None:
         raise Http404("No such assessment")
     return AssessmentStamp(*row)
 
 
-def of_team(team_id: int, request) -> tuple:
-    """A team's last change and the viewer's role in it; 404 for everyone but its members."""
-    rows = (
-        _of_viewer(
-            request,
-            "t.id, t.changed_at, m.role",
-            f"""
-            LEFT JOIN {_table(Team)} t ON t.id = %s
-            LEFT JOIN {_table(Membership)} m ON m.team_id = t.id AND m.user_id = s.user_id
-            """,
-            [team_id],
+def assessment_access(stamp: AssessmentStamp, user) -> access.Access:
+    """What `user` may do with the assessment of `stamp`: the policy, on the stamp's facts."""
+    return access.assessment_access(
+        owner_id=stamp.owner_id,
+        team_id=stamp.team_id,
+        round_team_id=stamp.round_team_id,
+        round_takes_answers=Round.answers_taken(
+            closed_at=stamp.round_closed_at, closes_on=stamp.round_closes_on
         )
-        if team_id <= 2**63 - 1
-        else None
+        if stamp.round_id is not None
+        else None,
+        viewer_id=user.pk,
+        role=stamp.role,
     )
-    if not rows or rows[0][2] is None:
+
+
+def of_team(team_id: int, user) -> tuple:
+    """A team's last change and the viewer's role in it; 404 for everyone but its members
+    (`team_access`)."""
+    row = None
+    if user.is_authenticated and team_id <= LARGEST_ID:
+        row = (
+            Team.objects.filter(pk=team_id)
+            .annotate(viewer_role=_role(user, "pk"))
+            .values_list("id", "changed_at", "viewer_role")
+            .first()
+        )
+    if row is None or access.team_access(row[2]) is access.Access.NONE:
         raise Http404("No such team")
-    return rows[0]
+    return row
 
 
 def of_share_link(token: str) -> tuple:
     """A share link, whether it is revoked, and its result's last save and advice date."""
-    row = _one(
-        f"""
-        SELECT s.id, s.include_notes, s.revoked_at, a.id, a.updated_at, v.advice_revised_at
-        FROM {_table(ShareLink)} s
-        JOIN {_table(Assessment)} a ON a.id = s.assessment_id
-        JOIN {_table(QuestionnaireVersion)} v ON v.id = a.version_id
-        WHERE s.token = %s
-        """,
-        [token],
+    row = (
+        ShareLink.objects.filter(token=token)
+        .values_list(
+            "id",
+            "include_notes",
+            "revoked_at",
+            "assessment_id",
+            "assessment__updated_at",
+            "assessment__version__advice_revised_at",
+        )
+        .first()
     )
     if row is None:
         raise Http404("No such share link")
@@ -120,12 +144,10 @@ def of_share_link(token: str) -> tuple:
 
 def of_catalogue() -> list[tuple]:
     """The published versions and their advice dates: what the home page lists."""
-    return _all(
-        f"""
-        SELECT v.id, v.advice_revised_at FROM {_table(QuestionnaireVersion)} v
-        WHERE v.status = %s ORDER BY v.id
-        """,
-        [QuestionnaireVersion.Status.PUBLISHED.value],
+    return list(
+        QuestionnaireVersion.objects.filter(status=QuestionnaireVersion.Status.PUBLISHED)
+        .order_by("id")
+        .values_list("id", "advice_revised_at")
     )
 
 
@@ -134,58 +156,42 @@ def teams_of(user) -> list[tuple]:
     offer to start or claim for one."""
     if not user.is_authenticated:
         return []
-    return _all(
-        f"""
-        SELECT t.id, t.name, m.role FROM {_table(Membership)} m
-        JOIN {_table(Team)} t ON t.id = m.team_id
-        WHERE m.user_id = %s ORDER BY t.id
-        """,
-        [user.pk],
+    return list(
+        Membership.objects.filter(user_id=user.pk)
+        .order_by("team_id")
+        .values_list("team_id", "team__name", "role")
     )
 
 
-def of_own_assessments(request) -> tuple | None:
+def of_own_assessments(user) -> tuple | None:
     """What a person's `/mine/` pages show: when their list of assessments last changed and
     when one was last saved (each one lookup, at any history size), the latest advice of any
     version, and their teams as last changed (a team's changes include assessments claimed into
-    it); None for a visitor who is not signed in."""
-    rows = _of_viewer(
-        request,
-        f"""
-        (SELECT o.changed_at FROM {_table(OwnerStamp)} o WHERE o.user_id = s.user_id),
-        (SELECT MAX(a.updated_at) FROM {_table(Assessment)} a WHERE a.owner_id = s.user_id),
-        (SELECT MAX(v.advice_revised_at) FROM {_table(QuestionnaireVersion)} v),
-        t.id, t.changed_at
-        """,
-        f"""
-        LEFT JOIN {_table(Membership)} m ON m.user_id = s.user_id
-        LEFT JOIN {_table(Team)} t ON t.id = m.team_id
-        """,
-        [],
-    )
-    if rows is None:
-        return None
-    own = rows[0][:3]
-    teams = sorted(row[3:] for row in rows if row[3] is not None)
-    return (own, teams)
-
-
-def _of_viewer(request, columns: str, joins: str, params: list) -> list[tuple] | None:
-    """The rows of `columns` from `joins` (LEFT JOINs) on the signed-in viewer's row `s`
-    (`s.user_id` is their id); None for a visitor who is not signed in.
-
-    When the viewer's session is yet to be read, its own query reads them too (see
-    `maturity.sessions`): a kept page then costs one round trip. They are taken only when read
-    for the person Django then finds signed in; otherwise they are read on their own."""
-    session = request.session
-    along = isinstance(session, SessionStore) and session.read_along(columns, joins, params)
-    user = request.user
+    it, and leaving it changes the list); None for a visitor who is not signed in."""
     if not user.is_authenticated:
         return None
-    rows = session.rows_along(user.pk) if along else None
-    if rows is None:
-        rows = _all(
-            f"SELECT {columns} FROM (SELECT CAST(%s AS BIGINT) AS user_id) s {joins}",
-            [user.pk, *params],
+    own = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            listed=Subquery(OwnerStamp.objects.filter(user_id=OuterRef("pk")).values("changed_at")),
+            saved=Subquery(
+                Assessment.objects.filter(owner_id=OuterRef("pk"))
+                .order_by("-updated_at")
+                .values("updated_at")[:1]
+            ),
+            advice=Subquery(
+                QuestionnaireVersion.objects.order_by("-advice_revised_at").values(
+                    "advice_revised_at"
+                )[:1]
+            ),
         )
-    return rows
+        .values_list("listed", "saved", "advice")
+        .first()
+    )
+    teams = list(
+        Membership.objects.filter(user_id=user.pk)
+        .order_by("team_id")
+        .values_list("team_id", "team__changed_at")
+    )
+    return (own, teams)

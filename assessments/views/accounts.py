@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import LimitedPasswordChangeForm, PasswordConfirmForm, SignUpForm
 from assessments.services import accounts as data
 from assessments.views.limits import per_address, per_email
-from assessments.views.pages import never_cache
 
 
 def _safe_next(request, fallback):
@@ -44,7 +44,7 @@ def signup(request):
             # Someone took the name or the address between the check and the save.
             form.add_error(None, _("That username or email address was just taken: try again."))
             return render(request, "registration/signup.html", {"form": form}, status=400)
-        login(request, user, backend="maturity.auth.ModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request, _("Welcome, %(name)s: your account is ready.") % {"name": user.get_username()}
         )

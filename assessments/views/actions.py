@@ -6,11 +6,11 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import ActionForm, id_in
 from assessments.services import actions, selectors
-from assessments.views.pages import never_cache
 
 
 @never_cache

@@ -3,29 +3,30 @@
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessments.forms import CompareForm
 from assessments.services import history, selectors, stamps
 from assessments.views import fragments
-from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
+from assessments.views.pages import kept, kept_if_asked_as_shown
 
 # The compare form offers the latest this many; any other is reached by its id.
 COMPARE_CHOICES = 50
 
 
-@never_cache
-@require_safe
-def compare(request, team_id):
-    stamp = (
-        stamps.of_team(team_id, request),
+def _compare_stamp(request, team_id):
+    return (
+        stamps.of_team(team_id, request.user),
         request.GET.get("before"),
         request.GET.get("after"),
     )
-    return kept_page(request, stamp, lambda kept: _compare(request, team_id, kept))
 
 
-def _compare(request, team_id, kept):
+@never_cache
+@require_safe
+@kept(_compare_stamp)
+def compare(request, kept, team_id):
     team = selectors.membership_or_404(request.user, team_id).team
     choices = selectors.compare_choices(
         team, count=COMPARE_CHOICES, requested=CompareForm.requested_ids(request.GET)

@@ -30,14 +30,27 @@ def assessment_for(request, token: str, *, change: bool = False) -> OpenedAssess
     membership = selectors.membership_of(
         request.user, round.team_id if round else assessment.team_id
     )
-    access = assessment_access(assessment=assessment, user=request.user, membership=membership)
+    access = assessment_access(
+        owner_id=assessment.owner_id,
+        team_id=assessment.team_id,
+        round_team_id=round.team_id if round else None,
+        round_takes_answers=round.takes_answers if round else None,
+        viewer_id=request.user.pk,
+        role=membership.role if membership else None,
+    )
+    enforce(access, change=change, in_round=round is not None)
+    # A round's answers are the member's own, not the team's: no team actions on them.
+    return OpenedAssessment(assessment, None if round else membership, access is Access.CHANGE)
+
+
+def enforce(access: Access, *, change: bool, in_round: bool) -> None:
+    """Answer 404 to a viewer who may not see the assessment, and 403 to one who may only
+    read it when the page changes it: for a view and a kept page alike."""
     if access is Access.NONE:
         raise Http404("No such assessment")
     if change and access is not Access.CHANGE:
-        if round is not None:
+        if in_round:
             raise PermissionDenied(_("This round is closed; its answers can no longer change."))
         raise PermissionDenied(
             _("Only the member who took this assessment, or a team owner, can change it.")
         )
-    # A round's answers are the member's own, not the team's: no team actions on them.
-    return OpenedAssessment(assessment, None if round else membership, access is Access.CHANGE)

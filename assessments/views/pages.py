@@ -1,19 +1,20 @@
 """Read pages kept whole: drawn once for what they show, then served as they are until any of
 it changes.
 
-A page is kept under its address, who is viewing (id, name and staff flag: the header shows
-them), the language, and a stamp the view reads from the database with its first query (for a
-signed-in page, the session's own: see `assessments.services.stamps`): an assessment's
-last-saved moment and its version's advice date, a team's `changed_at` (see
-`assessments.models.stamps`). The stamp is read before anything the page shows, so a page drawn
-during a change is kept under the old stamp and never served after it. Everything else a page
-depends on (the date, "how you compare"'s few-minute window, parameters) is named in the stamp
-by the view.
+A kept view is decorated with `kept(stamp_of)`. On every request, `stamp_of` reads the page's
+stamp from the database (see `assessments.services.stamps`) and decides access from it with the
+same policy function the view applies to the objects themselves, raising 404 or 403 as the view
+would; only then is the keep looked in. A page is kept under its address, who is viewing (id,
+name and staff flag: the header shows them), the language and the stamp. The stamp is read
+before anything the page shows, so a page drawn during a change is kept under the old stamp and
+never served after it. Everything else a page depends on (the date, "how you compare"'s
+window, parameters) is named in the stamp by `stamp_of`.
 
 Forms carry a CSRF token of their own for each visitor: pages are drawn with a placeholder in
-its place, replaced on every serve. A request that carries a notice to show (after a redirect)
-is drawn afresh and not kept. Only complete pages (200) are kept, and only when their address
-names what they show (`kept_if_asked_as_shown`).
+its place, replaced on every serve by Django's `get_token`. A request that carries a notice to
+show (after a redirect) is drawn afresh and not kept. Only complete pages (200) that set no
+cookie are kept, with their headers, and only when their address names what they show
+(`kept_if_asked_as_shown`).
 """
 
 import hashlib
@@ -21,13 +22,11 @@ from functools import cache, wraps
 
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
-from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from assessments import caching
-from maturity.csrf import form_token
 
 # Long enough to serve a page many times; short enough that pages nobody reads again leave
 # the shared cache soon.
@@ -43,27 +42,6 @@ def token_placeholder() -> str:
     )
 
 
-# The Cache-Control Django's `never_cache` writes, field by field, for a response with none.
-NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
-
-
-def never_cache(view):
-    """Django's `never_cache`, writing its two headers whole on a response that has neither:
-    patching them field by field cost a kept page as much as finding it in the keep (30 µs)."""
-
-    @wraps(view)
-    def never_cached(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if "Cache-Control" in response.headers or "Expires" in response.headers:
-            add_never_cache_headers(response)
-        else:
-            response.headers["Expires"] = http_date()
-            response.headers["Cache-Control"] = NEVER_CACHE
-        return response
-
-    return never_cached
-
-
 def kept_if_asked_as_shown(request, response, **shown):
     """`response`, marked as drawn for this request only unless each parameter asked for is
     absent or names what the page shows (`page=2` for the second page, not `page=999` or
@@ -74,29 +52,45 @@ def kept_if_asked_as_shown(request, response, **shown):
     return response
 
 
-def kept_page(request, stamp, draw) -> HttpResponse:
-    """The page `draw(kept)` renders, kept under `stamp` and the request (see the module).
+def kept(stamp_of):
+    """Keep a read view's page whole (see the module). `stamp_of(request, **kwargs)` returns
+    the stamp after deciding access from it, or raises; the view is called as
+    `view(request, kept, **kwargs)`, `kept` being context for its template, only when the
+    page is not kept already (or is not to be kept: a POST, a notice to show)."""
 
-    `draw` receives context to add to its template's (the placeholder token), and returns the
-    response; it runs only when the page is not kept already."""
+    def decorate(view):
+        @wraps(view)
+        def kept_view(request, **kwargs):
+            stamp = stamp_of(request, **kwargs)
+            return kept_page(request, stamp, lambda kept: view(request, kept, **kwargs))
+
+        return kept_view
+
+    return decorate
+
+
+def kept_page(request, stamp, draw) -> HttpResponse:
+    """The page `draw(kept)` renders, kept under `stamp` and the request (see the module)."""
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
         return draw({})
     key = "page:" + _key(request, stamp)
-    html = caching.kept(key, page=True)
-    if html is None:
+    found = caching.kept(key, page=True)
+    if found is None:
         response = draw({"csrf_token": token_placeholder()})
         if (
             response.status_code != 200
             or getattr(response, "streaming", False)
             or getattr(response, "not_kept", False)
+            or response.cookies
         ):
             return _with_token(request, response)
-        html = response.content.decode()
-        caching.keep(key, html, seconds=SHARED_SECONDS, page=True)
+        found = (response.status_code, dict(response.headers), response.content.decode())
+        caching.keep(key, found, seconds=SHARED_SECONDS, page=True)
+    status, headers, html = found
     if token_placeholder() in html:
         # Only a page with a form needs a token (and sets the CSRF cookie).
-        html = html.replace(token_placeholder(), form_token(request))
-    return HttpResponse(html)
+        html = html.replace(token_placeholder(), get_token(request))
+    return HttpResponse(html, status=status, headers=headers)
 
 
 def _key(request, stamp) -> str:
@@ -110,5 +104,5 @@ def _with_token(request, response):
     """A page not kept (a form with errors, say) still gets the visitor's own token."""
     placeholder = token_placeholder().encode()
     if not getattr(response, "streaming", False) and placeholder in response.content:
-        response.content = response.content.replace(placeholder, form_token(request).encode())
+        response.content = response.content.replace(placeholder, get_token(request).encode())
     return response

@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import AgreedAnswerForm, RoundForm
 from assessments.services import actions, catalogue, rounds, selectors
-from assessments.views.pages import never_cache
 
 
 def _round_for(request, team_id, round_id):

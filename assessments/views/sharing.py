@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.services import selectors, stamps, teams
 from assessments.views import fragments
-from assessments.views.pages import kept_page, never_cache
+from assessments.views.pages import kept
 
 
 @require_POST
@@ -45,12 +46,8 @@ def revoke_share(request, team_id, assessment_id, link_id):
 
 @never_cache
 @require_safe
-def shared(request, token):
-    stamp = stamps.of_share_link(token)
-    return kept_page(request, stamp, lambda kept: _shared(request, token, kept))
-
-
-def _shared(request, token, kept):
+@kept(lambda request, token: stamps.of_share_link(token))
+def shared(request, kept, token):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
         return render(request, "teams/share_revoked.html", status=410)

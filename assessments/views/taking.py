@@ -4,13 +4,14 @@ import json
 
 from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import NOT_APPLICABLE, AnswerForm, TeamChoiceForm
@@ -26,20 +27,20 @@ from assessments.services import (
 )
 from assessments.views import fragments
 from assessments.views.limits import per_address
-from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
+from assessments.views.lookups import assessment_for, enforce
+from assessments.views.pages import kept, kept_if_asked_as_shown
 
 
 # Its form carries the visitor's own CSRF token, and a signed-in visitor's teams: no shared
 # cache may keep it.
+def _catalogue_stamp(request):
+    return (stamps.of_catalogue(), stamps.teams_of(request.user))
+
+
 @never_cache
 @require_safe
-def home(request):
-    stamp = (stamps.of_catalogue(), stamps.teams_of(request.user))
-    return kept_page(request, stamp, lambda kept: _home(request, kept))
-
-
-def _home(request, kept):
+@kept(_catalogue_stamp)
+def home(request, kept):
     entries = catalogue.entries()
     memberships = selectors.memberships_of(request.user)
     if len(entries) == 1:
@@ -128,19 +129,27 @@ def resume(request, token):
     return redirect("assessments:review", token=token)
 
 
+def _assessment_stamp(request, token, *, change=False) -> tuple:
+    """What an assessment's pages are kept under (see `stamps.of_assessment`), once the
+    viewer's access is decided from it as `assessment_for` decides it; a round's answers also
+    stop being taken at its closing date."""
+    row = stamps.of_assessment(token, request.user)
+    enforce(stamps.assessment_access(row, request.user), change=change, in_round=bool(row.round_id))
+    return (row, timezone.localdate() if row.round_id else None)
+
+
+def _claimable_stamp(request, token) -> tuple:
+    """An assessment's stamp with the viewer's teams, when the page offers to add the
+    assessment to one of them."""
+    stamp = _assessment_stamp(request, token)
+    row, _date = stamp
+    return (stamp, stamps.teams_of(request.user) if teams.can_claim(row, request.user) else [])
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-def question(request, token, order):
-    if request.method == "POST":
-        return _question(request, token, order, None)
-    return kept_page(
-        request,
-        _assessment_stamp(request, token),
-        lambda kept: _question(request, token, order, kept),
-    )
-
-
-def _question(request, token, order, kept):
+@kept(lambda request, token, order: _assessment_stamp(request, token, change=True))
+def question(request, kept, token, order):
     """Save an answer (POST), or show the question with the saved answer, `kept` for the
     page kept whole."""
     assessment = assessment_for(request, token, change=True).assessment
@@ -227,16 +236,8 @@ def _shown_choice(answered, question):
 
 @never_cache
 @require_safe
-def review(request, token):
-    stamp = _assessment_stamp(request, token)
-    return kept_page(
-        request,
-        (stamp, _claimable_stamp(request, stamp)),
-        lambda kept: _review(request, token, kept),
-    )
-
-
-def _review(request, token, kept):
+@kept(_claimable_stamp)
+def review(request, kept, token):
     opened = assessment_for(request, token)
     assessment = opened.assessment
     if assessment.is_completed:
@@ -259,19 +260,6 @@ def _review(request, token, kept):
             **kept,
         },
     )
-
-
-def _assessment_stamp(request, token) -> tuple:
-    """What an assessment's pages are kept under (see `stamps.of_assessment`); a round's
-    answers also stop being taken at its closing date."""
-    row = stamps.of_assessment(token, request.user)
-    return (row, timezone.localdate() if row.round_id else None)
-
-
-def _claimable_stamp(request, stamp) -> list:
-    """The viewer's teams, when the page offers to add the assessment to one of them."""
-    row, _date = stamp
-    return stamps.teams_of(request.user) if teams.can_claim(row, request.user) else []
 
 
 def _claimable_into(request, assessment) -> list:
@@ -305,16 +293,8 @@ def submit(request, token):
 
 @never_cache
 @require_safe
-def results(request, token):
-    stamp = _assessment_stamp(request, token)
-    return kept_page(
-        request,
-        (stamp, _claimable_stamp(request, stamp), benchmark.window()),
-        lambda kept: _results(request, token, kept),
-    )
-
-
-def _results(request, token, kept):
+@kept(lambda request, token: (_claimable_stamp(request, token), benchmark.window()))
+def results(request, kept, token):
     opened = assessment_for(request, token)
     assessment, membership = opened.assessment, opened.membership
     if not assessment.is_completed:
@@ -402,17 +382,10 @@ def delete(request, token):
 
 
 @never_cache
+@login_required
 @require_safe
-def mine(request):
-    # Signed in or not, the stamp tells: it is read with the session (see `stamps`).
-    own = stamps.of_own_assessments(request)
-    if own is None:
-        return redirect_to_login(request.get_full_path())
-    stamp = (own, request.GET.get("page"))
-    return kept_page(request, stamp, lambda kept: _mine(request, kept))
-
-
-def _mine(request, kept):
+@kept(lambda request: (stamps.of_own_assessments(request.user), request.GET.get("page")))
+def mine(request, kept):
     page = selectors.assessments_of(request.user, request.GET.get("page"))
     response = render(
         request,

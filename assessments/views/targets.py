@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from assessments.forms import TargetForm
 from assessments.services import catalogue, selectors, targets
-from assessments.views.pages import never_cache
 
 
 @never_cache

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import NameConfirmForm, TeamChoiceForm, TeamForm
@@ -22,7 +23,7 @@ from assessments.services import (
 from assessments.views import fragments
 from assessments.views.limits import per_address
 from assessments.views.lookups import assessment_for
-from assessments.views.pages import kept_if_asked_as_shown, kept_page, never_cache
+from assessments.views.pages import kept, kept_if_asked_as_shown
 
 
 @never_cache
@@ -52,21 +53,21 @@ TREND_POINTS = 24
 OPEN_ACTIONS_SHOWN = 10
 
 
-@never_cache
-@require_safe
-def team_detail(request, team_id):
-    stamp = (
-        stamps.of_team(team_id, request),
+def _team_stamp(request, team_id):
+    return (
+        stamps.of_team(team_id, request.user),
         # Overdue actions and a round's closing date are told by the date.
         timezone.localdate(),
         benchmark.window(),
         request.GET.get("page"),
         request.GET.get("questionnaire"),
     )
-    return kept_page(request, stamp, lambda kept: _team_detail(request, team_id, kept))
 
 
-def _team_detail(request, team_id, kept):
+@never_cache
+@require_safe
+@kept(_team_stamp)
+def team_detail(request, kept, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
