@@ -12,11 +12,12 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 SOAK_SECONDS ?= 300
 
-.PHONY: help install run demo admin test test-postgres lint format bench soak bench-micro clean
+.PHONY: help install run demo admin test test-fast test-postgres lint format bench soak bench-micro clean
 
 help:
 	@echo "make run            install, migrate, load the default questionnaire, serve on http://$(HOST):$(PORT)"
 	@echo "make test           the whole test suite (browser tests included) on SQLite"
+	@echo "make test-fast      everything but the browser and server tests, in parallel (about a minute)"
 	@echo "make test-postgres  the whole test suite on PostgreSQL ($(PG_TEST_URL)) and Redis ($(REDIS_TEST_URL))"
 	@echo "make demo           like run, with demonstration teams: history, rounds, actions (demo-1-1 / demo-password-123)"
 	@echo "make admin          create an admin account"
@@ -61,6 +62,9 @@ admin: install
 test: install
 	scripts/ensure-chromium
 	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not e2e and not server" -n 2 -q
 
 test-postgres: install
 	scripts/ensure-chromium

@@ -17,6 +17,8 @@ import pytest
 from tests.support.http import Client, path_of, take_assessment
 from tests.support.servers import ROOT, start_server, stop_server
 
+pytestmark = pytest.mark.server
+
 # What a restore must give back exactly.
 KEPT = [
     "auth.user",

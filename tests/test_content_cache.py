@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -72,6 +73,7 @@ def test_a_reference_edited_alone_shows_on_the_next_request(client, answered):
     assert client.get(json_url).json()["level"]["name"] == "Brand new name"
 
 
+@pytest.mark.server
 def test_an_admin_edit_shows_at_once_in_another_process(tmp_path):
     """Two gunicorn processes share one SQLite database and one Redis cache: an edit made
     through the admin of one shows on the next request to the other."""

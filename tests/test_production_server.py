@@ -10,6 +10,8 @@ import pytest
 
 from tests.support.servers import ROOT, fetch, start_server, stop_server
 
+pytestmark = pytest.mark.server
+
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory):

@@ -168,3 +168,11 @@ def test_client_ip_trusts_only_the_configured_number_of_proxies(rf, settings):
     assert client_ip(request) == "203.0.113.9"
     settings.TRUSTED_PROXY_COUNT = 3
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_the_suite_runs_on_settings_of_its_own_and_the_app_on_its_own():
+    from django.conf import settings
+
+    assert settings.SETTINGS_MODULE == "maturity.settings.test"
+    assert setting("SETTINGS_MODULE", DJANGO_DEBUG="1") == "'maturity.settings.base'"
+    assert "MD5" not in setting("PASSWORD_HASHERS", DJANGO_DEBUG="1")

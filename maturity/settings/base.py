@@ -5,8 +5,8 @@ variable (see the configuration table in README.md). The defaults are safe for l
 development; with DJANGO_DEBUG off the process refuses to start without a secret key.
 """
 
+import hashlib
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 
@@ -46,11 +46,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
             "or set DJANGO_DEBUG=1 for local development."
@@ -137,12 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    if not os.environ.get("DJANGO_CONN_MAX_AGE") and not TESTING:
+    if not os.environ.get("DJANGO_CONN_MAX_AGE"):
         # A new SQLite connection reads the schema again on its first query: keeping each
         # thread's connection for a while saves that on every request.
         DATABASES["default"]["CONN_MAX_AGE"] = 600
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    if env_bool("DJANGO_DB_POOL", not TESTING):
+    if env_bool("DJANGO_DB_POOL", True):
         from psycopg_pool import ConnectionPool
 
         # psycopg's pool replaces persistent connections; the two cannot be combined.
@@ -246,10 +245,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-if TESTING:
-    # Hashing passwords on purpose slowly is the point in production and only a cost in tests.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -269,7 +264,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -278,8 +273,8 @@ STORAGES = {
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise too.
 WHITENOISE_ROOT = BASE_DIR / "maturity" / "public"
 # Development and tests serve static files straight from the app folders.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -314,7 +309,7 @@ LOGOUT_REDIRECT_URL = "assessments:home"
 EMAIL_BACKEND_PATH = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG or TESTING
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
@@ -348,7 +343,7 @@ if not DEBUG:
     if TRUSTED_PROXY_COUNT >= 1:
         # Only a proxy of ours may say the client spoke HTTPS; without one, a client could.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # The container's health check speaks plain HTTP from inside.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
@@ -378,3 +373,30 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "assessments.views.errors.csrf_failure"
+
+
+def code_release() -> str:
+    """A name for the code, templates, translations and static files this process serves,
+    when the deploy names none (DJANGO_CACHE_VERSION)."""
+    digest = hashlib.sha256()
+    files = sorted(
+        [
+            *BASE_DIR.glob("templates/**/*.html"),
+            *(
+                path
+                for app in ("assessments", "maturity")
+                for path in BASE_DIR.glob(f"{app}/**/*.py")
+            ),
+            *(path for folder in LOCALE_PATHS for path in Path(folder).glob("**/*.mo")),
+        ]
+    )
+    for path in [*files, Path(STATIC_ROOT) / "staticfiles.json"]:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# The release, in every cache key: renderings kept by an earlier release (in Redis, across a
+# deploy) are never served by a later one.
+CACHES["default"]["VERSION"] = os.environ.get("DJANGO_CACHE_VERSION") or code_release()
