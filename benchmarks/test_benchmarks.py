@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.services import assessments, scoring, selectors
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 @pytest.mark.parametrize("questions", [7, 70])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Action, ActionChange
 from assessments.services import actions, assessments, rounds, selectors
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 def membership(people, who):

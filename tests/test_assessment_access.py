@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Membership
 from assessments.services import teams
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments import caching
 from assessments.models import Assessment
 from assessments.services import assessments, benchmark, teams
-from tests.conftest import DEFAULT_FILE, choose, import_document, questionnaire_document
+from tests.support.content import DEFAULT_FILE, choose, import_document, questionnaire_document
 
 
 def per_question(total):

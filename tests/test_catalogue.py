@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Membership
 from assessments.services import assessments, rounds, teams, versions
-from tests.conftest import choose, import_document, questionnaire_document
+from tests.support.content import choose, import_document, questionnaire_document
 
 
 def take(client, slug, scores):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Action, Assessment, Membership, Round, ShareLink, Team
 from assessments.services import actions, assessments, rounds, teams
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 def owner_of(people):

@@ -17,7 +17,7 @@ from django.utils.http import parse_http_date
 from assessments.models import Level, Membership, Questionnaire
 from assessments.services import accounts, actions, rounds, targets, teams
 from assessments.views import pages
-from tests.conftest import choose, scores_for_total
+from tests.support.content import choose, scores_for_total
 
 # What serving a kept page costs at most: the session, its user, and the page's stamp (two
 # queries for /mine/: the person's own figures, and their teams).

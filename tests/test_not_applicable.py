@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from assessments.models import Answer, Assessment, Question
 from assessments.services import assessments, scoring, teams
-from tests.conftest import DEFAULT_FILE, choose, import_document
+from tests.support.content import DEFAULT_FILE, choose, import_document
 from tests.test_scoring import VERSION, choices_for
 
 # The GenAIOps-like structure with "not applicable" offered on every question.

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import AnswerOption, Level, Questionnaire, QuestionnaireVersion
 from assessments.services import questionnaire_io
-from tests.conftest import DEFAULT_FILE, questionnaire_document
+from tests.support.content import DEFAULT_FILE, questionnaire_document
 
 
 def export(slug="genaiops", *args):

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments import caching
 from assessments.models import Action, Answer, Assessment
 from assessments.services import actions, assessments, rounds, selectors, teams
-from tests.conftest import choose
+from tests.support.content import choose
 
 SECRET_NOTE = "colleague-secret-note"
 

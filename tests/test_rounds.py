@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.models import AgreedAnswer, Assessment, Round
 from assessments.services import assessments, rounds, selectors, teams
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 @pytest.fixture

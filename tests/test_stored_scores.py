@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from assessments.models import Assessment
 from assessments.services import assessments, scoring, selectors
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 def recomputed(assessment):

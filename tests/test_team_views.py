@@ -172,7 +172,7 @@ def test_compare_reaches_a_result_older_than_the_choices(client, people, team_as
 
 
 def test_compare_refuses_another_teams_result(client, people, team_assessment, default_version):
-    from tests.conftest import choose
+    from tests.support.content import choose
 
     mine = team_assessment([2] * 7)
     theirs = teams.start_for_team(default_version, people["outsider"], people["other_team"])

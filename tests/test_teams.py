@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Membership
 from assessments.services import assessments, history, teams, versions
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 def test_creating_a_team_makes_its_creator_the_owner(people):

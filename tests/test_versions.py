@@ -11,7 +11,7 @@ from assessments.models import (
     Reference,
 )
 from assessments.services import assessments, versions
-from tests.conftest import choose
+from tests.support.content import choose
 
 
 def test_the_shipped_questionnaire_is_published_and_valid(default_version):

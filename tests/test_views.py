@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments.models import Answer, Assessment
 from assessments.services import assessments
-from tests.conftest import choose, scores_for_total
+from tests.support.content import choose, scores_for_total
 
 
 def url(name, assessment, *args):

@@ -17,8 +17,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_FILE, import_document, second_document
 from tests.e2e.conftest import assert_accessible
+from tests.support.content import DEFAULT_FILE, import_document, second_document
 
 SECOND_TITLE = "Responsible AI Maturity Check"
 SECOND_ATTRIBUTION = "A test questionnaire, written for this suite."

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_FILE
 from tests.e2e.conftest import assert_accessible
+from tests.support.content import DEFAULT_FILE
 
 PASSWORD = "a-long-pass-phrase"
 

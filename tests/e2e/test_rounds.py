@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_FILE
 from tests.e2e.conftest import assert_accessible, tab_to
+from tests.support.content import DEFAULT_FILE
 
 PASSWORD = "a-long-pass-phrase"
 
@@ -202,7 +202,7 @@ def test_three_members_answer_alone_and_the_owner_agrees_and_records(
 def recorded_round(team, questionnaire, scores):
     """A round that olivia and mateo answered with `scores`, closed and recorded."""
     from assessments.services import assessments, rounds, selectors
-    from tests.conftest import choose
+    from tests.support.content import choose
 
     owner = selectors.membership_of(team.users["olivia"], team.pk)
     round = rounds.open_round(team=team, membership=owner, title="Q1 2027 review")

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import DEFAULT_FILE
 from tests.e2e.conftest import assert_accessible
+from tests.support.content import DEFAULT_FILE
 
 
 @pytest.fixture
