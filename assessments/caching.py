@@ -8,13 +8,11 @@ does. The process keeps a bounded number of recent values; the shared cache (CAC
 the other workers reuse what one has computed.
 """
 
-import functools
 import hashlib
 import logging
 import secrets
 import threading
 from collections import OrderedDict
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,27 +31,12 @@ _local_pages: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 
 
-@functools.cache
-def release() -> str:
-    """A name for the code, templates, translations and static files this process serves.
-    Every key carries it, so that renderings kept by an earlier release (in Redis, across a
-    deploy) are never served by a later one."""
-    base = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
-    files = sorted(
-        [
-            *base.glob("templates/**/*.html"),
-            *base.glob("assessments/**/*.py"),
-            *base.glob("maturity/**/*.py"),
-            *(path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("**/*.mo")),
-        ]
-    )
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    for path in [*files, manifest]:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def key(kind: str, **parts) -> str:
+    """The one place a cache key is built: the kind of value, then the named parts that
+    identify it (hashed, so that any value may be a part). Every key is also named by the
+    installation and the release (`cache_key`)."""
+    digest = hashlib.sha256(repr(sorted(parts.items())).encode()).hexdigest()[:32]
+    return f"{kind}:{digest}"
 
 
 _installation: str | None = None
@@ -87,10 +70,11 @@ def forget_installation() -> None:
     _installation = None
 
 
-def cache_key(key: str, key_prefix: str, version: int) -> str:
+def cache_key(key: str, key_prefix: str, version) -> str:
     """Every key of the shared cache (CACHES' KEY_FUNCTION): the installation's key after the
     prefix, so that a restored database, or another installation on the same Redis, never
-    reads what was kept for another."""
+    reads what was kept for another; then the release (CACHES' VERSION, see the settings), so
+    that renderings kept by an earlier release are never served by a later one."""
     return f"{key_prefix}:{installation()}:{version}:{key}"
 
 
@@ -115,7 +99,7 @@ def kept(key: str, *, page: bool = False):
     if page and not _shared():
         return None
     try:
-        value = cache.get(full)
+        value = cache.get(key)
     except Exception:
         # The shared cache only saves work: when it is down, pages are computed, not refused.
         log.warning("The shared cache could not be read; computing %s", key.split(":")[0])
@@ -131,7 +115,7 @@ def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) 
     try:
         # A cache of this process only would hold whole pages a second time.
         if not page or _shared():
-            cache.set(full, value, seconds)
+            cache.set(key, value, seconds)
     except Exception:
         log.warning("The shared cache could not be written")
     _keep_local(full, value, page=page)
@@ -139,8 +123,8 @@ def keep(key: str, value, *, seconds: int = SHARED_SECONDS, page: bool = False) 
 
 def _full(key: str) -> str:
     # The shared cache's keys carry the installation (`cache_key`); this process's own must
-    # too, for a restore made while it runs.
-    return f"{release()}:{installation()}:{key}"
+    # too, for a restore made while it runs. The release never changes while it runs.
+    return f"{installation()}:{key}"
 
 
 def _shared() -> bool:

@@ -224,7 +224,9 @@ def peers_of(assessment: Assessment) -> Peers | None:
         return None
     version = assessment.version
     return caching.for_a_while(
-        f"benchmark:{version.pk}", settings.BENCHMARK_CACHE_SECONDS, lambda: _latest(version)
+        caching.key("benchmark", version=version.pk),
+        settings.BENCHMARK_CACHE_SECONDS,
+        lambda: _latest(version),
     )
 
 

@@ -55,7 +55,7 @@ def _frozen(version: QuestionnaireVersion, part: str, load):
     stamp = version.structure_stamp
     if stamp is None:
         return load()
-    return caching.immutable(f"version-structure:{stamp}:{part}", load)
+    return caching.immutable(caching.key("version-structure", stamp=stamp, part=part), load)
 
 
 def questions_with_options(version: QuestionnaireVersion) -> list[Question]:
@@ -139,7 +139,12 @@ def _saved_answers(assessment: Assessment) -> tuple[tuple[int, int, str], ...]:
     `caching.immutable` under the moment the assessment was last saved, which saving an answer
     moves on in the same transaction. Pass an assessment read after the last save."""
     return caching.immutable(
-        f"saved-answers:{assessment.pk}:{assessment.updated_at.timestamp()}",
+        caching.key(
+            "saved-answers",
+            assessment=assessment.pk,
+            token=assessment.token,
+            saved=assessment.updated_at.timestamp(),
+        ),
         lambda: tuple(
             Answer.objects.filter(assessment=assessment).values_list(
                 "question_id", "option_id", "note"

@@ -1,7 +1,8 @@
 """Rendered fragments of content that changes rarely, cached under keys that change with it.
 
-Every key names an assessment by its token as well as its id, or a team by its results'
-tokens: ids repeat across databases (after a restore), tokens do not.
+Keys are built by `caching.key` from named parts. Every key names an assessment by its token
+as well as its id, or a team by its results' tokens: ids repeat across databases (after a
+restore), tokens do not.
 
 A completed result's body changes only when its version's advice is revised (a level's text or
 a reference), which `QuestionnaireVersion.advice_revised_at` dates; the page reads that stamp
@@ -19,10 +20,10 @@ from assessments import caching
 from assessments.services import benchmark, charts, reports, selectors
 
 
-def _kept(*key: object, render) -> SafeString:
-    """`render()`, an HTML fragment, kept by `caching.immutable` under `key` in the request's
-    language."""
-    return mark_safe(caching.immutable(":".join(map(str, (*key, get_language()))), render))
+def _kept(kind: str, render, **parts) -> SafeString:
+    """`render()`, an HTML fragment, kept by `caching.immutable` under its kind, `parts` and
+    the request's language."""
+    return mark_safe(caching.immutable(caching.key(kind, language=get_language(), **parts), render))
 
 
 def _digest(values) -> str:
@@ -38,8 +39,8 @@ def level_list(version) -> SafeString:
     """The levels of `version` with their score bands, as the home page lists them."""
     return _kept(
         "level-list",
-        version.pk,
-        version.advice_revised_at.timestamp(),
+        version=version.pk,
+        advice=version.advice_revised_at.timestamp(),
         render=lambda: render_to_string(
             "assessments/_levels.html", {"levels": selectors.levels_of(version.pk)}
         ),
@@ -52,10 +53,10 @@ def review_answers(assessment, rows, missing, can_change: bool) -> SafeString:
     context = {"assessment": assessment, "rows": rows, "missing": missing, "can_change": can_change}
     return _kept(
         "review-answers",
-        assessment.pk,
-        assessment.token,
-        assessment.updated_at.timestamp(),
-        can_change,
+        assessment=assessment.pk,
+        token=assessment.token,
+        saved=assessment.updated_at.timestamp(),
+        can_change=can_change,
         render=lambda: render_to_string("assessments/_review_answers.html", context),
     )
 
@@ -78,10 +79,10 @@ def result_body(assessment, *, include_notes: bool) -> SafeString:
 
     return _kept(
         "result-body",
-        assessment.pk,
-        assessment.token,
-        _advice_stamp(assessment),
-        include_notes,
+        assessment=assessment.pk,
+        token=assessment.token,
+        advice=_advice_stamp(assessment),
+        notes=include_notes,
         render=render,
     )
 
@@ -89,7 +90,11 @@ def result_body(assessment, *, include_notes: bool) -> SafeString:
 def result_document(assessment, render) -> str:
     """The JSON download of a completed assessment, as `render()` writes it."""
     return _kept(
-        "result-json", assessment.pk, assessment.token, _advice_stamp(assessment), render=render
+        "result-json",
+        assessment=assessment.pk,
+        token=assessment.token,
+        advice=_advice_stamp(assessment),
+        render=render,
     )
 
 
@@ -98,7 +103,13 @@ def question_form(question, version, chosen: int | None, render) -> SafeString |
     `chosen` checked; None for a draft, which is rendered afresh every time."""
     if version.structure_stamp is None:
         return None
-    return _kept("question-form", question.pk, version.structure_stamp, chosen, render=render)
+    return _kept(
+        "question-form",
+        question=question.pk,
+        structure=version.structure_stamp,
+        chosen=chosen,
+        render=render,
+    )
 
 
 def team_trend(team, completed, target=None) -> SafeString:
@@ -140,11 +151,11 @@ def team_trend(team, completed, target=None) -> SafeString:
     ids = _digest([(a.pk, a.token) for a in completed])
     return _kept(
         "team-trend",
-        team.pk,
-        ids,
-        revised,
-        target_score,
-        target.level.name if target_score is not None else None,
+        team=team.pk,
+        results=ids,
+        advice=revised,
+        target=target_score,
+        target_name=target.level.name if target_score is not None else None,
         render=render,
     )
 
@@ -156,10 +167,10 @@ def comparison(team, choices, pair, context) -> SafeString:
     chosen = "-".join(str(pk) for pk in pair) if pair else None
     return _kept(
         "comparison",
-        team.pk,
-        _digest([(a.pk, a.token) for a in choices]),
-        chosen,
-        revised,
+        team=team.pk,
+        choices=_digest([(a.pk, a.token) for a in choices]),
+        chosen=chosen,
+        advice=revised,
         render=lambda: render_to_string("teams/_compare.html", context()),
     )
 
@@ -190,7 +201,7 @@ def history_rows(
     ]
     return _kept(
         "history-rows",
-        _digest((template, team and team.pk, shown)),
+        rows=_digest((template, team and team.pk, shown)),
         render=lambda: render_to_string(
             template,
             {
@@ -211,10 +222,10 @@ def how_you_compare(assessment, *, show_questions: bool) -> SafeString | None:
         return None
     return _kept(
         "benchmark",
-        assessment.pk,
-        assessment.token,
-        peers.release.published_at.timestamp() if peers.release else peers.counted_now,
-        show_questions,
+        assessment=assessment.pk,
+        token=assessment.token,
+        release=peers.release.published_at.timestamp() if peers.release else peers.counted_now,
+        questions=show_questions,
         render=lambda: render_to_string(
             "assessments/_benchmark.html",
             {

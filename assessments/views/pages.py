@@ -17,7 +17,6 @@ cookie are kept, with their headers, and only when their address names what they
 (`kept_if_asked_as_shown`).
 """
 
-import hashlib
 from functools import cache, wraps
 
 from django.contrib.messages import get_messages
@@ -73,7 +72,7 @@ def kept_page(request, stamp, draw) -> HttpResponse:
     """The page `draw(kept)` renders, kept under `stamp` and the request (see the module)."""
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
         return draw({})
-    key = "page:" + _key(request, stamp)
+    key = _key(request, stamp)
     found = caching.kept(key, page=True)
     if found is None:
         response = draw({"csrf_token": token_placeholder()})
@@ -95,9 +94,15 @@ def kept_page(request, stamp, draw) -> HttpResponse:
 
 def _key(request, stamp) -> str:
     user = request.user
-    viewer = (user.pk, user.get_username(), user.is_staff) if user.is_authenticated else None
-    parts = (request.scheme, request.get_host(), request.path, viewer, get_language(), stamp)
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    return caching.key(
+        "page",
+        scheme=request.scheme,
+        host=request.get_host(),
+        path=request.path,
+        viewer=(user.pk, user.get_username(), user.is_staff) if user.is_authenticated else None,
+        language=get_language(),
+        stamp=stamp,
+    )
 
 
 def _with_token(request, response):
