@@ -9,6 +9,7 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from assessments import checks  # noqa: F401  (registers the system checks)
+        from assessments.models import stamps  # noqa: F401  (connects what dates kept pages)
         from assessments.services.permissions import ensure_content_editor_group
 
         # Permissions exist only after migrate has run, so the group is set up then.

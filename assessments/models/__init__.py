@@ -26,9 +26,6 @@ from assessments.models.sessions import Session
 from assessments.models.targets import Target, TargetAnswer
 from assessments.models.teams import Invitation, Membership, Team, new_token
 
-# The signal receivers that date the pages kept whole.
-from assessments.models import stamps  # noqa: F401  isort: skip
-
 __all__ = [
     "ACTION_LENGTH",
     "NOTE_LENGTH",

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.forms import ActionForm, id_in
 from assessments.services import actions, selectors
+from assessments.views.lookups import team_member
 
 
 @never_cache
 @require_safe
-def action_list(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def action_list(request, membership):
     return render(
         request,
         "actions/list.html",
@@ -47,8 +48,8 @@ def _origin(request, team):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def new_action(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def new_action(request, membership):
     team = membership.team
     assessment, round, question = _origin(request, team)
     members = selectors.team_members(team)
@@ -99,8 +100,8 @@ def new_action(request, team_id):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def action_detail(request, team_id, action_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def action_detail(request, membership, action_id):
     action = actions.action_or_404(membership.team, action_id)
     members = selectors.team_members(membership.team)
     if request.method == "POST":
@@ -146,13 +147,13 @@ def action_detail(request, team_id, action_id):
 
 @never_cache
 @require_safe
-def actions_csv(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def actions_csv(request, membership):
     response = StreamingHttpResponse(
         actions.csv_lines(actions.team_actions(membership.team)),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="team-{team_id}-actions-{timezone.now():%Y-%m-%d}.csv"'
+        f'attachment; filename="team-{membership.team_id}-actions-{timezone.now():%Y-%m-%d}.csv"'
     )
     return response

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from assessments.forms import CompareForm
 from assessments.services import history, selectors, stamps
 from assessments.views import fragments
+from assessments.views.lookups import team_member
 from assessments.views.pages import kept, kept_if_asked_as_shown
 
 # The compare form offers the latest this many; any other is reached by its id.
@@ -75,8 +76,8 @@ def _download(chunks, content_type, filename):
 
 @never_cache
 @require_safe
-def export_csv(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def export_csv(request, membership):
     dimension_keys, question_keys, qualified = selectors.team_export_columns(membership.team)
     return _download(
         history.csv_lines(
@@ -85,16 +86,16 @@ def export_csv(request, team_id):
             question_keys=question_keys,
         ),
         "text/csv; charset=utf-8",
-        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.csv",
+        f"team-{membership.team_id}-history-{timezone.now():%Y-%m-%d}.csv",
     )
 
 
 @never_cache
 @require_safe
-def export_json(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def export_json(request, membership):
     return _download(
         history.json_chunks(membership.team.name, _history_rows(membership.team, qualified=False)),
         "application/json",
-        f"team-{team_id}-history-{timezone.now():%Y-%m-%d}.json",
+        f"team-{membership.team_id}-history-{timezone.now():%Y-%m-%d}.json",
     )

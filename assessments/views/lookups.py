@@ -2,6 +2,7 @@
 outsiders and 403 to members who may only read."""
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -54,3 +55,21 @@ def enforce(access: Access, *, change: bool, in_round: bool) -> None:
         raise PermissionDenied(
             _("Only the member who took this assessment, or a team owner, can change it.")
         )
+
+
+def team_member(*, owner: bool = False):
+    """A team's view, called as `view(request, membership, **kwargs)` with the viewer's
+    membership of the team `team_id` names: 404 to everyone else, so a team's existence is
+    never confirmed to outsiders; with `owner`, 403 to members who are not owners."""
+
+    def decorate(view):
+        @wraps(view)
+        def member_view(request, team_id, **kwargs):
+            membership = selectors.membership_or_404(request.user, team_id)
+            if owner and not membership.is_owner:
+                raise PermissionDenied(_("Only a team owner can do this."))
+            return view(request, membership, **kwargs)
+
+        return member_view
+
+    return decorate

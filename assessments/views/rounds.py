@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.forms import AgreedAnswerForm, RoundForm
 from assessments.services import actions, catalogue, rounds, selectors
+from assessments.views.lookups import team_member
 
 
 def _round_for(request, team_id, round_id):
@@ -20,8 +21,8 @@ def _round_for(request, team_id, round_id):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def round_list(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def round_list(request, membership):
     team = membership.team
     form = RoundForm(catalogue.entries(), request.POST if request.method == "POST" else None)
     if request.method == "POST":

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.services import selectors, stamps, teams
 from assessments.views import fragments
+from assessments.views.lookups import team_member
 from assessments.views.pages import kept
 
 
 @require_POST
-def share(request, team_id, assessment_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def share(request, membership, assessment_id):
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     try:
         teams.share(
@@ -35,8 +36,8 @@ def share(request, team_id, assessment_id):
 
 
 @require_POST
-def revoke_share(request, team_id, assessment_id, link_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def revoke_share(request, membership, assessment_id, link_id):
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     link = get_object_or_404(assessment.share_links, pk=link_id)
     teams.revoke_share(link)

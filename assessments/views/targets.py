@@ -9,12 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.forms import TargetForm
 from assessments.services import catalogue, selectors, targets
+from assessments.views.lookups import team_member
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def target(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def target(request, membership):
     team = membership.team
     current = targets.target_of(team)
     entries = catalogue.entries()

@@ -22,7 +22,7 @@ from assessments.services import (
 )
 from assessments.views import fragments
 from assessments.views.limits import per_address
-from assessments.views.lookups import assessment_for
+from assessments.views.lookups import assessment_for, team_member
 from assessments.views.pages import kept, kept_if_asked_as_shown
 
 
@@ -129,17 +129,10 @@ def _questionnaire_shown(team, questionnaires, slug):
     return next((q for q in questionnaires if q.pk == latest[0].version.questionnaire_id), None)
 
 
-def _owner_or_403(request, team_id) -> Membership:
-    membership = selectors.membership_or_404(request.user, team_id)
-    if not membership.is_owner:
-        raise PermissionDenied
-    return membership
-
-
 @never_cache
 @require_safe
-def team_members(request, team_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def team_members(request, membership):
     return render(
         request,
         "teams/members.html",
@@ -155,8 +148,8 @@ def team_members(request, team_id):
 
 
 @require_POST
-def invite(request, team_id):
-    membership = _owner_or_403(request, team_id)
+@team_member(owner=True)
+def invite(request, membership):
     teams.create_invitation(membership.team, request.user)
     # The link itself is shown by the page, from the database: a notice travels in a cookie,
     # signed but readable, and a private link must not.
@@ -168,22 +161,22 @@ def invite(request, team_id):
         )
         % {"days": teams.INVITATION_DAYS},
     )
-    return redirect("assessments:team_members", team_id=team_id)
+    return redirect("assessments:team_members", team_id=membership.team_id)
 
 
 @require_POST
-def revoke_invitation(request, team_id, invitation_id):
-    membership = _owner_or_403(request, team_id)
+@team_member(owner=True)
+def revoke_invitation(request, membership, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id, team=membership.team)
     teams.revoke_invitation(invitation)
     messages.success(request, _("The invitation is revoked; its link no longer works."))
-    return redirect("assessments:team_members", team_id=team_id)
+    return redirect("assessments:team_members", team_id=membership.team_id)
 
 
 @require_POST
-def remove_member(request, team_id, membership_id):
+@team_member()
+def remove_member(request, membership, membership_id):
     """Owners remove anyone; every member may remove themselves (leave the team)."""
-    membership = selectors.membership_or_404(request.user, team_id)
     target = get_object_or_404(Membership, pk=membership_id, team=membership.team)
     leaving = target.pk == membership.pk
     if not membership.is_owner and not leaving:
@@ -199,18 +192,18 @@ def remove_member(request, team_id, membership_id):
         )
     if leaving and not Membership.objects.filter(pk=membership.pk).exists():
         return redirect("assessments:teams")
-    return redirect("assessments:team_members", team_id=team_id)
+    return redirect("assessments:team_members", team_id=membership.team_id)
 
 
 @require_POST
-def transfer_ownership(request, team_id, membership_id):
-    membership = _owner_or_403(request, team_id)
+@team_member(owner=True)
+def transfer_ownership(request, membership, membership_id):
     target = get_object_or_404(Membership, pk=membership_id, team=membership.team)
     teams.transfer_ownership(membership.team, membership, target)
     messages.success(
         request, _("%(name)s now owns the team.") % {"name": target.user.get_username()}
     )
-    return redirect("assessments:team_members", team_id=team_id)
+    return redirect("assessments:team_members", team_id=membership.team_id)
 
 
 @never_cache
@@ -238,17 +231,17 @@ def invitation(request, token):
 
 @never_cache
 @require_safe
-def team_assessment(request, team_id, assessment_id):
+@team_member()
+def team_assessment(request, membership, assessment_id):
     """A team assessment's page for members: its result, or its answers so far."""
-    membership = selectors.membership_or_404(request.user, team_id)
     assessment = selectors.team_assessment_or_404(membership.team, assessment_id)
     return redirect("assessments:resume", token=assessment.token)
 
 
 @per_address("start")
 @require_POST
-def start_from(request, team_id, assessment_id):
-    membership = selectors.membership_or_404(request.user, team_id)
+@team_member()
+def start_from(request, membership, assessment_id):
     previous = selectors.team_assessment_or_404(membership.team, assessment_id)
     version = selectors.published_version(previous.version.questionnaire.slug)
     if version is None:
@@ -286,9 +279,9 @@ def claim(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def delete_team(request, team_id):
+@team_member(owner=True)
+def delete_team(request, membership):
     """Owners delete the team and everything in it, typing its name to confirm."""
-    membership = _owner_or_403(request, team_id)
     team = membership.team
     form = NameConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
