@@ -27,7 +27,7 @@ def _compare_stamp(request, team_id):
 @never_cache
 @require_safe
 @kept(_compare_stamp)
-def compare(request, kept, team_id):
+def compare(request, token_context, team_id):
     team = selectors.membership_or_404(request.user, team_id).team
     choices = selectors.compare_choices(
         team, count=COMPARE_CHOICES, requested=CompareForm.requested_ids(request.GET)
@@ -36,7 +36,7 @@ def compare(request, kept, team_id):
     chosen = "before" in request.GET or "after" in request.GET
     form = CompareForm(choices, request.GET if chosen else None)
     if form.is_bound and not form.is_valid():
-        context = {"team": team, "form": form, "comparison": None, **kept}
+        context = {"team": team, "form": form, "comparison": None, **token_context}
         return render(request, "teams/compare.html", context, status=400)
     pair = (form.cleaned_data["before"], form.cleaned_data["after"]) if form.is_bound else None
 
@@ -57,7 +57,7 @@ def compare(request, kept, team_id):
         return context
 
     body = fragments.comparison(team, choices, pair, comparison_context)
-    response = render(request, "teams/compare.html", {"team": team, "body": body, **kept})
+    response = render(request, "teams/compare.html", {"team": team, "body": body, **token_context})
     before, after = pair or (None, None)
     return kept_if_asked_as_shown(request, response, before=before, after=after)
 

@@ -54,14 +54,17 @@ def kept_if_asked_as_shown(request, response, **shown):
 def kept(stamp_of):
     """Keep a read view's page whole (see the module). `stamp_of(request, **kwargs)` returns
     the stamp after deciding access from it, or raises; the view is called as
-    `view(request, kept, **kwargs)`, `kept` being context for its template, only when the
-    page is not kept already (or is not to be kept: a POST, a notice to show)."""
+    `view(request, token_context, **kwargs)`, `token_context` being what its template takes
+    for the CSRF token (the placeholder of a kept page), only when the page is not kept already
+    (or is not to be kept: a POST, a notice to show)."""
 
     def decorate(view):
         @wraps(view)
         def kept_view(request, **kwargs):
             stamp = stamp_of(request, **kwargs)
-            return kept_page(request, stamp, lambda kept: view(request, kept, **kwargs))
+            return kept_page(
+                request, stamp, lambda token_context: view(request, token_context, **kwargs)
+            )
 
         return kept_view
 
@@ -69,7 +72,8 @@ def kept(stamp_of):
 
 
 def kept_page(request, stamp, draw) -> HttpResponse:
-    """The page `draw(kept)` renders, kept under `stamp` and the request (see the module)."""
+    """The page `draw(token_context)` renders, kept under `stamp` and the request (see the
+    module)."""
     if request.method not in ("GET", "HEAD") or len(get_messages(request)):
         return draw({})
     key = _key(request, stamp)

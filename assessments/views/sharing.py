@@ -48,7 +48,7 @@ def revoke_share(request, membership, assessment_id, link_id):
 @never_cache
 @require_safe
 @kept(lambda request, token: stamps.of_share_link(token))
-def shared(request, kept, token):
+def shared(request, token_context, token):
     link = selectors.share_link_or_404(token)
     if not link.is_active:
         return render(request, "teams/share_revoked.html", status=410)
@@ -60,6 +60,6 @@ def shared(request, kept, token):
             "questionnaire": link.assessment.version.questionnaire,
             "result_body": fragments.result_body(link.assessment, include_notes=link.include_notes),
             "shared": True,
-            **kept,
+            **token_context,
         },
     )

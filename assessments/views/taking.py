@@ -40,7 +40,7 @@ def _catalogue_stamp(request):
 @never_cache
 @require_safe
 @kept(_catalogue_stamp)
-def home(request, kept):
+def home(request, token_context):
     entries = catalogue.entries()
     memberships = selectors.memberships_of(request.user)
     if len(entries) == 1:
@@ -54,7 +54,7 @@ def home(request, kept):
                 "questionnaire": version.questionnaire,
                 "levels": fragments.level_list(version),
                 "team_form": TeamChoiceForm(memberships) if memberships else None,
-                **kept,
+                **token_context,
             },
         )
     return render(
@@ -70,7 +70,7 @@ def home(request, kept):
                 )
                 for entry in entries
             ],
-            **kept,
+            **token_context,
         },
     )
 
@@ -149,9 +149,9 @@ def _claimable_stamp(request, token) -> tuple:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @kept(lambda request, token, order: _assessment_stamp(request, token, change=True))
-def question(request, kept, token, order):
-    """Save an answer (POST), or show the question with the saved answer, `kept` for the
-    page kept whole."""
+def question(request, token_context, token, order):
+    """Save an answer (POST), or show the question with the saved answer, `token_context`
+    for the page kept whole."""
     assessment = assessment_for(request, token, change=True).assessment
     if assessment.is_completed:
         messages.info(request, _("This assessment is completed; here is its result."))
@@ -191,10 +191,10 @@ def question(request, kept, token, order):
                 "assessments:question", token=token, order=questions[position - 1].order
             )
         return _question_page(request, assessment, questions, position, form, {})
-    return _question_page(request, assessment, questions, position, None, kept)
+    return _question_page(request, assessment, questions, position, None, token_context)
 
 
-def _question_page(request, assessment, questions, position, form, kept):
+def _question_page(request, assessment, questions, position, form, token_context):
     """The question at `position`: with `form` when it was sent with errors, else with the
     saved answer and note."""
     current = questions[position]
@@ -222,7 +222,7 @@ def _question_page(request, assessment, questions, position, form, kept):
             "count": len(questions),
             "answered_count": len(answered),
             "previous": questions[position - 1] if position > 0 else None,
-            **kept,
+            **token_context,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
@@ -237,7 +237,7 @@ def _shown_choice(answered, question):
 @never_cache
 @require_safe
 @kept(_claimable_stamp)
-def review(request, kept, token):
+def review(request, token_context, token):
     opened = assessment_for(request, token)
     assessment = opened.assessment
     if assessment.is_completed:
@@ -257,7 +257,7 @@ def review(request, kept, token):
             "missing": missing,
             "can_change": opened.can_change,
             "claim_form": _claim_form(_claimable_into(request, assessment)),
-            **kept,
+            **token_context,
         },
     )
 
@@ -294,7 +294,7 @@ def submit(request, token):
 @never_cache
 @require_safe
 @kept(lambda request, token: (_claimable_stamp(request, token), benchmark.window()))
-def results(request, kept, token):
+def results(request, token_context, token):
     opened = assessment_for(request, token)
     assessment, membership = opened.assessment, opened.membership
     if not assessment.is_completed:
@@ -312,7 +312,7 @@ def results(request, kept, token):
             "claim_form": _claim_form(_claimable_into(request, assessment)),
             "how_you_compare": fragments.how_you_compare(assessment, show_questions=True),
             **(_team_follow_up(assessment) if membership else {}),
-            **kept,
+            **token_context,
         },
     )
 
@@ -385,7 +385,7 @@ def delete(request, token):
 @login_required
 @require_safe
 @kept(lambda request: (stamps.of_own_assessments(request.user), request.GET.get("page")))
-def mine(request, kept):
+def mine(request, token_context):
     page = selectors.assessments_of(request.user, request.GET.get("page"))
     response = render(
         request,
@@ -393,7 +393,7 @@ def mine(request, kept):
         {
             "page": page,
             "rows": fragments.history_rows("assessments/_mine_rows.html", page.object_list),
-            **kept,
+            **token_context,
         },
     )
     return kept_if_asked_as_shown(request, response, page=page.number)

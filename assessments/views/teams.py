@@ -67,7 +67,7 @@ def _team_stamp(request, team_id):
 @never_cache
 @require_safe
 @kept(_team_stamp)
-def team_detail(request, kept, team_id):
+def team_detail(request, token_context, team_id):
     membership = selectors.membership_or_404(request.user, team_id)
     team = membership.team
     page = selectors.team_assessments_page(team, request.GET.get("page"))
@@ -109,7 +109,7 @@ def team_detail(request, kept, team_id):
             else None,
             # Actions planned from the target's gap start from the latest result.
             "plan_from": f"assessment={latest.pk}" if latest else "",
-            **kept,
+            **token_context,
         },
     )
     return kept_if_asked_as_shown(
