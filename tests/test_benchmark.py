@@ -121,55 +121,60 @@ def test_a_signed_in_person_counts_once_however_many_results_they_have(
 
 
 def test_signed_in_people_count_as_peers(client, answered, default_version, django_user_model):
-    for index in range(5):
+    for index in range(6):
         person = django_user_model.objects.create_user(f"person{index}", f"s{index}@example.com")
         mine = assessments.start(default_version, person)
         choose(mine, [1] * 7)
         assessments.complete(mine)
     page = results_page(client, answered([2] * 7, complete=True))
-    assert "5 other teams and signed-in people" in page
+    assert "6 other teams and signed-in people" in page
     assert "Total score: ahead of 100% of them." in page
 
 
+def test_one_account_with_five_teams_is_one_contributor(
+    client, answered, default_version, django_user_model
+):
+    """The review's second attack: one sign-up, five teams of one, five results."""
+    solo = django_user_model.objects.create_user("solo", "solo@example.com")
+    for index in range(5):
+        team = teams.create_team(solo, f"Sock puppet {index}")
+        result = teams.start_for_team(default_version, solo, team)
+        choose(result, [0] * 7)
+        assessments.complete(result)
+    page = results_page(client, answered([2] * 7, complete=True))
+    assert "4 more teams or signed-in people must complete" in page
+
+
+def test_a_person_counts_once_by_their_own_results_and_their_teams(
+    client, answered, default_version, django_user_model, other_teams
+):
+    made = other_teams(4)
+    holder = made[0].memberships.get().user
+    mine = assessments.start(default_version, holder)
+    choose(mine, [1] * 7)
+    assessments.complete(mine)
+    page = results_page(client, answered([2] * 7, complete=True))
+    assert "1 more team or signed-in person must complete" in page
+
+
 def test_it_gives_percentiles_a_histogram_and_answer_shares(client, answered, other_teams):
-    other_teams(5, totals=(28, 8))  # each team's latest result: 8 points
+    other_teams(6, totals=(28, 8))  # each team's latest result: 8 points
     mine = answered([2] * 7, complete=True)  # 14 points
     page = results_page(client, mine)
-    assert "5 other teams and signed-in people" in page
+    assert "6 other teams and signed-in people" in page
     # 14 points beat all five others: the teams' older 28-point results do not count.
     assert "Total score: ahead of 100% of them." in page
     assert page.count('class="histogram-yours"') == 1
     assert "What the others answered on each question" in page
 
 
-def test_results_without_an_account_are_left_out_unless_an_operator_includes_them(
-    client, answered, other_teams, settings
-):
-    other_teams(5, totals=(20,))
+def test_results_without_an_account_are_left_out(client, answered, other_teams):
+    other_teams(6, totals=(20,))
     for _ in range(5):
         answered([0] * 7, complete=True)
-    mine = answered([2] * 7, complete=True)
-    assert band_counts(results_page(client, mine)) == [0, 5, 0]
-    settings.BENCHMARK_INCLUDE_ANONYMOUS = True
-    later()
-    from assessments.models import BenchmarkRelease
-
-    BenchmarkRelease.objects.all().delete()
-    page = results_page(client, mine)
-    # Five at 0 and five at 20: counted in the figures, not as peers.
-    assert band_counts(page) == [5, 0, 5, 0]
-    assert "5 other teams and signed-in people" in page
-
-
-def test_results_without_an_account_never_count_toward_the_minimum(
-    client, answered, other_teams, settings
-):
-    settings.BENCHMARK_INCLUDE_ANONYMOUS = True
-    other_teams(4)
-    for _ in range(10):
-        answered([1] * 7, complete=True)
     page = results_page(client, answered([2] * 7, complete=True))
-    assert "1 more team or signed-in person must complete" in page
+    assert band_counts(page) == [0, 6, 0]
+    assert "6 other teams and signed-in people" in page
 
 
 def test_no_count_or_share_rests_on_fewer_than_the_minimum(client, answered, other_teams):

@@ -164,7 +164,9 @@ def test_an_action_starts_from_a_round_once_the_member_has_submitted(client, wor
     origin = f"round={world['round'].pk}&question={world['questions'][0].pk}"
     response = client.get(f"{url}?{origin}")
     assert response.status_code == 200
-    assert b"Get to:" in response.content
+    # No suggestion while the round is open: kept in an action every member sees, it would
+    # tell the others what the answers are so far.
+    assert b"Get to:" not in response.content
     response = client.post(
         url,
         {
@@ -177,6 +179,8 @@ def test_an_action_starts_from_a_round_once_the_member_has_submitted(client, wor
     )
     assert response.status_code == 302
     assert Action.objects.filter(round=world["round"]).count() == 1
+    rounds.close_round(round=world["round"], membership=membership(world, "owner"))
+    assert b"Get to:" in client.get(f"{url}?{origin}").content
 
 
 def test_a_submitted_round_answer_cannot_be_withdrawn_by_its_taker(client, world):

@@ -95,6 +95,10 @@ def suggested_text(
     if assessment is not None:
         chosen = selectors.choices_of(assessment).get(question.pk)
     elif round is not None:
+        if not round.is_closed:
+            # An open round's agreed answers move with each submission: a suggestion drawn
+            # from them, kept in an action every member sees, would tell the others' answers.
+            return ""
         chosen = rounds.round_view(round).agreement.agreed_choices().get(question.pk)
     spec = selectors.version_spec(question.version, levels=[])
     return next_step_text(next(q for q in spec.questions if q.id == question.pk), chosen)

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from assessments import caching
 from assessments.models import Installation
@@ -118,7 +118,6 @@ def restore(path: Path, *, force: bool = False) -> None:
         )
     else:
         raise BackupError(f"No restore for {connection.vendor} databases.")
-    Installation.renew()
     caching.forget_installation()
     caching.forget_local()
     try:
@@ -127,4 +126,11 @@ def restore(path: Path, *, force: bool = False) -> None:
         raise BackupError(
             f"The database is restored, but the cache could not be cleared ({error}): clear it, "
             "or restart the app and its cache, before serving."
+        ) from None
+    try:
+        Installation.renew()
+    except DatabaseError:
+        raise BackupError(
+            "The database is restored from a release before installation keys: run "
+            "`manage.py migrate`, which makes a new key, before serving."
         ) from None

@@ -1,21 +1,24 @@
 """How you compare: a result against its peers on the same questionnaire, without giving any
 peer away. The threat model is in the README ("How you compare: what it protects").
 
-- Contributors are counted, not assessments: a team counts once (its latest result), and so
-  does a signed-in person (their latest result without a team). Results taken without an
-  account never count toward the minimum (anyone can make them by the dozen), and are left
-  out of the figures unless BENCHMARK_INCLUDE_ANONYMOUS.
+- Contributors are counted, not assessments, and a contributor is a person: each signed-in
+  person counts once, by the latest of their own results without a team and the results of
+  the teams they hold (a team is held by its first owner), so one account that makes five
+  teams is still one. Results taken without an account are left out: anyone can make them by
+  the dozen.
 - Figures are released, not counted for each page: a release is kept in the database until at
   least BENCHMARK_MIN_GROUPS counted contributors have arrived, left or changed their result
   since it, so that comparing two releases never isolates fewer than that many.
 - Nothing shown rests on fewer than the minimum: totals, dimension scores and answers are
-  shown in bands of adjacent values that each hold at least the minimum, cut from the release
-  alone (so every viewer sees the same bands); a question or dimension that fewer than the
+  shown in bands of adjacent values that each hold at least one more than the minimum, cut
+  from the release alone (so every viewer sees the same bands, and still at least the minimum
+  once their own result is taken out); a question or dimension that fewer than the
   minimum answered is left out; percentiles are read from the bands.
 - A viewer's own contribution is taken out of what they are shown: they are compared with the
   others. The release's figures are cached for BENCHMARK_CACHE_SECONDS.
 """
 
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +36,7 @@ from assessments.models import (
     Answer,
     Assessment,
     BenchmarkRelease,
+    Membership,
     QuestionnaireVersion,
     Round,
     Team,
@@ -61,51 +65,74 @@ def comparable_versions(version: QuestionnaireVersion) -> list[int]:
     return sorted({version.pk} | {other.pk for other in others if _fingerprint(other) == mine})
 
 
-def counts_toward_minimum(contributor: str) -> bool:
-    """Teams ("t…") and signed-in people ("p…") do; results without an account ("a…") do
-    not."""
-    return not contributor.startswith("a")
+def _holder(team_id):
+    """The person a team's results count for: its first owner."""
+    return (
+        Membership.objects.filter(team_id=team_id, role=Membership.Role.OWNER)
+        .order_by("user_id")
+        .values("user_id")[:1]
+    )
 
 
-def contributor_of(assessment: Assessment) -> str:
-    """Who an assessment speaks for: its team (a round's answers, their round's team), the
-    signed-in person who took it, or itself when taken without an account."""
+def contributor_of(assessment: Assessment) -> str | None:
+    """The person an assessment would count for: its team's holder (a round's answers, their
+    round's team's), or the signed-in person who took it; None when taken without an
+    account."""
+    team_id = assessment.team_id
     if assessment.round_id is not None:
-        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id", flat=True)
-        return f"t{team_id.get()}"
-    if assessment.team_id is not None:
-        return f"t{assessment.team_id}"
+        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id").get()[0]
+    if team_id is not None:
+        holder = _holder(team_id).first()
+        return f"p{holder['user_id']}" if holder else None
     if assessment.owner_id is not None:
         return f"p{assessment.owner_id}"
-    return f"a{assessment.pk}"
+    return None
 
 
 def _contributors(version_ids: list[int]) -> dict[str, int]:
-    """Each contributor on these versions now, with the id of the result of theirs that
-    counts: a team's and a person's latest."""
+    """Each person who contributes on these versions now, with the id of the result of theirs
+    that counts: the latest of their own results and of the teams they hold."""
     completed = Assessment.objects.filter(
         status=Assessment.Status.COMPLETED, version_id__in=version_ids
     ).order_by("-completed_at", "-pk")
-    own = completed.filter(team__isnull=True, round__isnull=True)
     teams = (
         Team.objects.annotate(
-            latest=Subquery(completed.filter(team=OuterRef("pk")).values("pk")[:1])
+            latest=Subquery(completed.filter(team=OuterRef("pk")).values("pk")[:1]),
+            holder=Subquery(_holder(OuterRef("pk"))),
+        )
+        .filter(latest__isnull=False, holder__isnull=False)
+        .values_list("holder", "latest")
+    )
+    people = (
+        get_user_model()
+        .objects.annotate(
+            latest=Subquery(
+                completed.filter(
+                    owner=OuterRef("pk"), team__isnull=True, round__isnull=True
+                ).values("pk")[:1]
+            )
         )
         .filter(latest__isnull=False)
         .values_list("pk", "latest")
     )
-    people = (
-        get_user_model()
-        .objects.annotate(latest=Subquery(own.filter(owner=OuterRef("pk")).values("pk")[:1]))
-        .filter(latest__isnull=False)
-        .values_list("pk", "latest")
+    candidates: dict[int, list[int]] = {}
+    for person, result in [*teams, *people]:
+        candidates.setdefault(person, []).append(result)
+    when = (
+        dict(
+            Assessment.objects.filter(
+                pk__in=[pk for results in candidates.values() for pk in results]
+            ).values_list("pk", "completed_at")
+        )
+        if any(len(results) > 1 for results in candidates.values())
+        else {}
     )
-    found = {f"t{team}": latest for team, latest in teams}
-    found.update({f"p{person}": latest for person, latest in people})
-    if settings.BENCHMARK_INCLUDE_ANONYMOUS:
-        anonymous = own.filter(owner__isnull=True).values_list("pk", flat=True)
-        found.update({f"a{pk}": pk for pk in anonymous})
-    return found
+    return {
+        f"p{person}": max(results, key=lambda pk: (when.get(pk), pk))
+        if len(results) > 1
+        else results[0]
+        for person, results in candidates.items()
+    }
 
 
 # Results counted a query at a time: a database bounds a query's parameters.
@@ -142,12 +169,8 @@ def _figures(assessment_ids: list[int], dimension_keys: list[str]) -> dict:
 
 
 def _changes(before: dict[str, int], now: dict[str, int]) -> int:
-    """How many counted contributors arrived, left or changed their result."""
-    return sum(
-        1
-        for key in before.keys() | now.keys()
-        if counts_toward_minimum(key) and before.get(key) != now.get(key)
-    )
+    """How many contributors arrived, left or changed their result."""
+    return sum(1 for key in before.keys() | now.keys() if before.get(key) != now.get(key))
 
 
 def _counts(raw: dict) -> dict[int, int]:
@@ -167,7 +190,7 @@ class Release:
 
     @property
     def counted(self) -> int:
-        return sum(1 for key in self.contributors if counts_toward_minimum(key))
+        return len(self.contributors)
 
     @classmethod
     def of(cls, row: BenchmarkRelease) -> "Release":
@@ -193,7 +216,10 @@ class Peers:
 def _latest(version: QuestionnaireVersion) -> Peers:
     """The pool's release, a new one published first when enough contributors changed."""
     pool = comparable_versions(version)
-    name = ",".join(map(str, pool))
+    # Named by what the pooled versions share, so that publishing another version with the
+    # same questions and scores goes on with the same releases.
+    fingerprint = hashlib.sha256(repr(_fingerprint(version)).encode()).hexdigest()[:32]
+    name = f"{version.questionnaire_id}:{fingerprint}"
     with transaction.atomic():
         row = BenchmarkRelease.objects.filter(pool=name).first()
         now = _contributors(pool)
@@ -207,8 +233,7 @@ def _latest(version: QuestionnaireVersion) -> Peers:
                     "figures": figures,
                 },
             )
-    counted_now = sum(1 for key in now if counts_toward_minimum(key))
-    return Peers(Release.of(row) if row else None, counted_now)
+    return Peers(Release.of(row) if row else None, len(now))
 
 
 def window() -> int:
@@ -406,15 +431,26 @@ def _contribution(assessment: Assessment) -> Contribution:
     )
 
 
-def _own(assessment: Assessment, release: Release, contributor: str) -> Contribution | None:
-    """What the viewer put into the release themselves: taken out of what they are shown."""
-    counted = release.contributors.get(contributor)
+def _own(assessment: Assessment, release: Release, contributor: str | None):
+    """What the viewer put into the release themselves, taken out of what they are shown: a
+    result of the same team, or their own result without a team. A result the person counts
+    by that the viewer does not see (another team's they hold) stays among the others."""
+    counted = release.contributors.get(contributor) if contributor else None
     if counted is None:
         return None
     if counted == assessment.pk:
         return _contribution(assessment)
     earlier = Assessment.objects.filter(pk=counted).first()
-    return _contribution(earlier) if earlier is not None else None
+    if earlier is None:
+        return None
+    team_id = assessment.team_id
+    if assessment.round_id is not None:
+        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id").get()[0]
+    same_team = team_id is not None and earlier.team_id == team_id
+    same_person = (
+        team_id is None and earlier.team_id is None and earlier.owner_id == assessment.owner_id
+    )
+    return _contribution(earlier) if same_team or same_person else None
 
 
 def _shares(question, counts: dict[int, int], own: Contribution | None, chosen, minimum):
@@ -426,7 +462,7 @@ def _shares(question, counts: dict[int, int], own: Contribution | None, chosen, 
     orders = [option.order for option in options]
     cell = STRIP_WIDTH / max(len(options), 1)
     shares = []
-    for band in _less(banded(counts, orders, minimum), mine):
+    for band in _less(banded(counts, orders, minimum + 1), mine):
         first, last = orders.index(band.low), orders.index(band.high)
         shares.append(
             Share(
@@ -448,16 +484,16 @@ def compare(assessment: Assessment, peers: Peers) -> Comparison:
     contributor = contributor_of(assessment)
     release = peers.release
     if release is None:
-        others = peers.counted_now - (1 if counts_toward_minimum(contributor) else 0)
+        others = peers.counted_now - (1 if contributor else 0)
         return Comparison(enough=False, groups=others, needed=max(minimum - others, 1))
     own = _own(assessment, release, contributor)
-    counted_self = own is not None and counts_toward_minimum(contributor)
+    counted_self = own is not None
     others = release.counted - (1 if counted_self else 0)
     if others < minimum:
         return Comparison(enough=False, groups=others, needed=minimum - others)
     total, maximum = assessment.total_score or 0, assessment.max_score or 0
     totals = _less(
-        banded(release.totals, list(range(maximum + 1)), minimum), own.total if own else None
+        banded(release.totals, list(range(maximum + 1)), minimum + 1), own.total if own else None
     )
     version = assessment.version
     dimension_maxima = {
@@ -469,7 +505,7 @@ def compare(assessment: Assessment, peers: Peers) -> Comparison:
         counts = release.dimensions.get(key, {})
         mine = own.dimensions.get(key) if own else None
         have = sum(counts.values()) - (1 if mine is not None else 0)
-        bands = banded(counts, list(range(dimension_maxima.get(key, 0) + 1)), minimum)
+        bands = banded(counts, list(range(dimension_maxima.get(key, 0) + 1)), minimum + 1)
         dimensions.append(
             (name, score, percentile(_less(bands, mine), score) if have >= minimum else None)
         )

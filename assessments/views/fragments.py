@@ -12,6 +12,7 @@ cache backend. A question of a published version never changes at all.
 
 import hashlib
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -225,6 +226,7 @@ def how_you_compare(assessment, *, show_questions: bool) -> SafeString | None:
         assessment=assessment.pk,
         token=assessment.token,
         release=peers.release.published_at.timestamp() if peers.release else peers.counted_now,
+        minimum=settings.BENCHMARK_MIN_GROUPS,
         questions=show_questions,
         render=lambda: render_to_string(
             "assessments/_benchmark.html",

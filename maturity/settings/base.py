@@ -202,13 +202,12 @@ STALE_ASSESSMENT_DAYS = env_int("DJANGO_STALE_ASSESSMENT_DAYS", 90)
 # The site's name where no questionnaire names the page (pages about one show its title).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME") or "Maturity self-assessment"
 
-# "How you compare": a result measured against the latest result of every other team and
-# signed-in person, shown only in bands of at least this many of them, and released anew only
-# once this many have changed (assessments/services/benchmark.py). Results taken without an
-# account never count toward it, and are left out unless BENCHMARK_INCLUDE_ANONYMOUS. Releases
-# are looked up again at most every BENCHMARK_CACHE_SECONDS.
+# "How you compare": a result measured against the latest result of every other signed-in
+# person (by their own results and their teams'), shown only in bands of more than this many of
+# them, and released anew only once this many have changed (assessments/services/benchmark.py).
+# Results taken without an account are left out. Releases are looked up again at most every
+# BENCHMARK_CACHE_SECONDS.
 BENCHMARK_ENABLED = env_bool("DJANGO_BENCHMARK_ENABLED", True)
-BENCHMARK_INCLUDE_ANONYMOUS = env_bool("DJANGO_BENCHMARK_INCLUDE_ANONYMOUS", False)
 BENCHMARK_MIN_GROUPS = env_int("DJANGO_BENCHMARK_MIN_GROUPS", 5)
 if BENCHMARK_MIN_GROUPS < 1:
     raise ImproperlyConfigured("DJANGO_BENCHMARK_MIN_GROUPS must be 1 or more.")

@@ -71,7 +71,7 @@ def bands_less_own(values, own, steps):
 
     return [
         dataclasses.replace(band, count=band.count - 1) if band.holds(own) else band
-        for band in benchmark.banded(Counter(values), list(steps), 5)
+        for band in benchmark.banded(Counter(values), list(steps), 6)
     ]
 
 
