@@ -10,12 +10,13 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from assessments import caching
 from assessments.models import Action, Answer, Assessment
 from assessments.services import actions, assessments, rounds, selectors, teams
 from tests.support.content import choose
+from tests.support.urls import routes
 
 SECRET_NOTE = "colleague-secret-note"
 
@@ -55,17 +56,6 @@ def world(people, default_version, team_assessment):
     }
 
 
-def patterns(resolver_patterns, namespace=""):
-    for pattern in resolver_patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin" or (pattern.app_name or "") == "admin":
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from patterns(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}", list(pattern.pattern.converters)
-
-
 def addresses(world):
     """Every URL of the app, its parameters filled with the world's objects: a parameter this
     does not know fails the test, so that a new one is walked too."""
@@ -82,7 +72,8 @@ def addresses(world):
         "link_id": [world["link"].pk],
         "uidb64": ["MQ"],
     }
-    for name, parameters in patterns(get_resolver().url_patterns):
+    for name, converters in routes():
+        parameters = list(converters)
         unknown = set(parameters) - set(values)
         assert not unknown, f"tell this walk how to fill {unknown} of {name}"
         combinations = [{}]
@@ -136,6 +127,14 @@ def test_no_url_tells_a_member_who_has_not_submitted_what_a_colleague_answered(c
     assert leaked == [], f"these pages show a colleague's note: {leaked[:5]}"
 
 
+def plan_from_the_round(client, url, world):
+    """Plan an action from the round's first question, as the form sends it."""
+    origin = {"round": world["round"].pk, "question": world["questions"][0].pk}
+    return client.post(
+        url, {"text": "Go", "owner": world["member"].pk, "status": "planned", **origin}
+    )
+
+
 def test_an_action_cannot_start_from_a_round_whose_answers_the_member_may_not_see(client, world):
     client.force_login(world["member"])
     url = reverse("assessments:new_action", args=[world["team"].pk])
@@ -143,16 +142,7 @@ def test_an_action_cannot_start_from_a_round_whose_answers_the_member_may_not_se
     response = client.get(f"{url}?{origin}")
     assert response.status_code == 403
     assert b"Submit your own answers" in response.content
-    response = client.post(
-        url,
-        {
-            "text": "Go",
-            "owner": world["member"].pk,
-            "status": "planned",
-            "round": world["round"].pk,
-            "question": world["questions"][0].pk,
-        },
-    )
+    response = plan_from_the_round(client, url, world)
     assert response.status_code == 403
     assert not Action.objects.filter(round=world["round"]).exists()
 
@@ -167,16 +157,7 @@ def test_an_action_starts_from_a_round_once_the_member_has_submitted(client, wor
     # No suggestion while the round is open: kept in an action every member sees, it would
     # tell the others what the answers are so far.
     assert b"Get to:" not in response.content
-    response = client.post(
-        url,
-        {
-            "text": "Go",
-            "owner": world["member"].pk,
-            "status": "planned",
-            "round": world["round"].pk,
-            "question": world["questions"][0].pk,
-        },
-    )
+    response = plan_from_the_round(client, url, world)
     assert response.status_code == 302
     assert Action.objects.filter(round=world["round"]).count() == 1
     rounds.close_round(round=world["round"], membership=membership(world, "owner"))

@@ -5,10 +5,11 @@ Outsiders get 404 whether or not the team exists, so nothing confirms a team to 
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 
 from assessments.models import Membership
 from assessments.services import actions, rounds, teams
+from tests.support import urls
 
 OK = {"GET": 200, "POST": 302}
 
@@ -231,19 +232,8 @@ PUBLIC = {"home", "start", "healthz", "signup", "shared", "invitation", "passwor
 OWN = {"mine", "teams", "account", "my_data", "delete_account"}
 
 
-def names(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin" or (pattern.app_name or "") == "admin":
-                continue
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield pattern.name
-
-
 def test_every_url_is_classified(world):
-    served = set(names(get_resolver().url_patterns))
+    served = {name.split(":")[-1] for name, _converters in urls.routes()}
     # Django's own sign-in, sign-out and password pages.
     served = {name for name in served if not name.startswith(("login", "logout", "password_"))}
     walked = {
@@ -256,18 +246,13 @@ def test_every_url_is_classified(world):
     assert unclassified == set(), f"add these URLs to an authorization walk: {unclassified}"
 
 
-def numeric_routes(patterns, namespace="", converters=None):
-    """Every URL pattern with a number in its path, as (name, numeric parameter names, the
-    names of all its parameters)."""
-    for pattern in patterns:
-        found = {**(converters or {}), **getattr(pattern.pattern, "converters", {})}
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from numeric_routes(pattern.url_patterns, inner, found)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            numbers = {key for key, c in found.items() if isinstance(c.to_python("1"), int)}
-            if numbers:
-                yield f"{namespace}{pattern.name}", numbers, set(found)
+def numeric_routes():
+    """Every URL pattern with a number in its path, the admin's included, as (name, numeric
+    parameter names, the names of all its parameters)."""
+    for name, found in urls.routes(admin=True):
+        numbers = {key for key, c in found.items() if isinstance(c.to_python("1"), int)}
+        if numbers:
+            yield name, numbers, set(found)
 
 
 def test_a_zero_padded_number_in_any_path_answers_404(client, admin_client, world, team_assessment):
@@ -286,7 +271,7 @@ def test_a_zero_padded_number_in_any_path_answers_404(client, admin_client, worl
     }
     client.force_login(world["owner"])
     walked, missing, answered = set(), [], []
-    for name, numbers, parameters in numeric_routes(get_resolver().url_patterns):
+    for name, numbers, parameters in numeric_routes():
         visitor = admin_client if name.startswith("admin:") else client
         # Each number stands in as a distinct canonical placeholder, then is written out.
         placeholders = {key: 900_000_001 + n for n, key in enumerate(sorted(numbers))}
