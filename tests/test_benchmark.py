@@ -314,3 +314,20 @@ def test_every_question_shows_the_others_answer_shares(client, answered, other_t
     page = results_page(client, answered([2] * 7, complete=True))
     assert page.count(": 100%") == 7
     assert "Too few answers to show." not in page
+
+
+def test_a_round_member_whose_team_has_no_result_is_not_taken_for_a_contributor(
+    client, people, other_teams
+):
+    from assessments.services import rounds, selectors
+
+    other_teams(2)
+    owner = selectors.membership_of(people["owner"], people["team"].pk)
+    round = rounds.open_round(team=people["team"], membership=owner, title="First review")
+    own = rounds.answers_of(
+        round=round, membership=selectors.membership_of(people["member"], people["team"].pk)
+    )
+    choose(own, [2] * 7)
+    own = assessments.complete(own)
+    client.force_login(people["member"])
+    assert "3 more teams or signed-in people must complete" in results_page(client, own)

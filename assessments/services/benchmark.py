@@ -206,11 +206,15 @@ class Release:
 
 @dataclass(frozen=True)
 class Peers:
-    """The latest release of a pool of versions (None before the first), and how many
-    counted contributors there are now."""
+    """The latest release of a pool of versions (None before the first), and who contributes
+    now."""
 
     release: Release | None
-    counted_now: int
+    contributors_now: frozenset[str]
+
+    @property
+    def counted_now(self) -> int:
+        return len(self.contributors_now)
 
 
 def _latest(version: QuestionnaireVersion) -> Peers:
@@ -233,7 +237,7 @@ def _latest(version: QuestionnaireVersion) -> Peers:
                     "figures": figures,
                 },
             )
-    return Peers(Release.of(row) if row else None, len(now))
+    return Peers(Release.of(row) if row else None, frozenset(now))
 
 
 def window() -> int:
@@ -484,7 +488,7 @@ def compare(assessment: Assessment, peers: Peers) -> Comparison:
     contributor = contributor_of(assessment)
     release = peers.release
     if release is None:
-        others = peers.counted_now - (1 if contributor else 0)
+        others = peers.counted_now - (1 if contributor in peers.contributors_now else 0)
         return Comparison(enough=False, groups=others, needed=max(minimum - others, 1))
     own = _own(assessment, release, contributor)
     counted_self = own is not None
