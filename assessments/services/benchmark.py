@@ -74,13 +74,18 @@ def _holder(team_id):
     )
 
 
+def _team_of(assessment: Assessment) -> int | None:
+    """The team an assessment speaks for: its own, or its round's."""
+    if assessment.round_id is None:
+        return assessment.team_id
+    return Round.objects.filter(pk=assessment.round_id).values_list("team_id").get()[0]
+
+
 def contributor_of(assessment: Assessment) -> str | None:
     """The person an assessment would count for: its team's holder (a round's answers, their
     round's team's), or the signed-in person who took it; None when taken without an
     account."""
-    team_id = assessment.team_id
-    if assessment.round_id is not None:
-        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id").get()[0]
+    team_id = _team_of(assessment)
     if team_id is not None:
         holder = _holder(team_id).first()
         return f"p{holder['user_id']}" if holder else None
@@ -95,44 +100,32 @@ def _contributors(version_ids: list[int]) -> dict[str, int]:
     completed = Assessment.objects.filter(
         status=Assessment.Status.COMPLETED, version_id__in=version_ids
     ).order_by("-completed_at", "-pk")
+
+    def latest(field: str, **owned):
+        # A field of the latest result matching `owned`, as a subquery.
+        return Subquery(completed.filter(**owned).values(field)[:1])
+
+    team = {"team": OuterRef("pk")}
     teams = (
         Team.objects.annotate(
-            latest=Subquery(completed.filter(team=OuterRef("pk")).values("pk")[:1]),
+            latest=latest("pk", **team),
+            latest_at=latest("completed_at", **team),
             holder=Subquery(_holder(OuterRef("pk"))),
         )
         .filter(latest__isnull=False, holder__isnull=False)
-        .values_list("holder", "latest")
+        .values_list("holder", "latest_at", "latest")
     )
+    own = {"owner": OuterRef("pk"), "team__isnull": True, "round__isnull": True}
     people = (
         get_user_model()
-        .objects.annotate(
-            latest=Subquery(
-                completed.filter(
-                    owner=OuterRef("pk"), team__isnull=True, round__isnull=True
-                ).values("pk")[:1]
-            )
-        )
+        .objects.annotate(latest=latest("pk", **own), latest_at=latest("completed_at", **own))
         .filter(latest__isnull=False)
-        .values_list("pk", "latest")
+        .values_list("pk", "latest_at", "latest")
     )
-    candidates: dict[int, list[int]] = {}
-    for person, result in [*teams, *people]:
-        candidates.setdefault(person, []).append(result)
-    when = (
-        dict(
-            Assessment.objects.filter(
-                pk__in=[pk for results in candidates.values() for pk in results]
-            ).values_list("pk", "completed_at")
-        )
-        if any(len(results) > 1 for results in candidates.values())
-        else {}
-    )
-    return {
-        f"p{person}": max(results, key=lambda pk: (when.get(pk), pk))
-        if len(results) > 1
-        else results[0]
-        for person, results in candidates.items()
-    }
+    found: dict[int, tuple] = {}
+    for person, at, result in [*teams, *people]:
+        found[person] = max(found.get(person, (at, result)), (at, result))
+    return {f"p{person}": result for person, (_at, result) in found.items()}
 
 
 # Results counted a query at a time: a database bounds a query's parameters.
@@ -447,9 +440,7 @@ def _own(assessment: Assessment, release: Release, contributor: str | None):
     earlier = Assessment.objects.filter(pk=counted).first()
     if earlier is None:
         return None
-    team_id = assessment.team_id
-    if assessment.round_id is not None:
-        team_id = Round.objects.filter(pk=assessment.round_id).values_list("team_id").get()[0]
+    team_id = _team_of(assessment)
     same_team = team_id is not None and earlier.team_id == team_id
     same_person = (
         team_id is None and earlier.team_id is None and earlier.owner_id == assessment.owner_id
